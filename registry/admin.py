@@ -1,0 +1,221 @@
+"""The admin for city officers: every registry model, with points and areas edited on a map."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from registry.models import (
+    EmergencyContact,
+    HazardArea,
+    Neighbourhood,
+    Person,
+    Shelter,
+    Supporter,
+)
+from registry.models.choices import HazardKind, TimeSlot
+from registry.models.people import PersonQuerySet
+from registry.models.shelters import ShelterQuerySet
+from registry.models.supporters import SupporterQuerySet
+
+
+class InHazardAreaFilter(admin.SimpleListFilter):
+    title = _("home in hazard area")
+    parameter_name = "in_hazard"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(HazardKind.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if value not in HazardKind.values:
+            return queryset
+        assert isinstance(queryset, PersonQuerySet | SupporterQuerySet)
+        return queryset.in_hazard_area(value)
+
+
+class AvailableInFilter(admin.SimpleListFilter):
+    title = _("available in")
+    parameter_name = "slot"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(TimeSlot.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if value not in TimeSlot.values:
+            return queryset
+        assert isinstance(queryset, SupporterQuerySet)
+        return queryset.available_in(value)
+
+
+class SafeForFilter(admin.SimpleListFilter):
+    title = _("safe destination for")
+    parameter_name = "safe_for"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(HazardKind.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if value not in HazardKind.values:
+            return queryset
+        assert isinstance(queryset, ShelterQuerySet)
+        return queryset.safe_for(value)
+
+
+def _count_in_neighbourhood(model: type[Person] | type[Supporter]) -> Coalesce:
+    counts = (
+        model.objects.filter(neighbourhood=OuterRef("pk"))
+        .order_by()
+        .values("neighbourhood")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(LeafletGeoAdmin):
+    list_display = ["code", "name", "association", "person_count", "supporter_count"]
+    search_fields = ["code", "name", "association"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Neighbourhood]:
+        # Counted in subqueries: joining both relations at once would multiply the rows.
+        queryset: QuerySet[Neighbourhood] = super().get_queryset(request)
+        return queryset.annotate(
+            person_count=_count_in_neighbourhood(Person),
+            supporter_count=_count_in_neighbourhood(Supporter),
+        )
+
+    @admin.display(description=_("people"), ordering="person_count")
+    def person_count(self, obj: Any) -> int:
+        return int(obj.person_count)
+
+    @admin.display(description=_("supporters"), ordering="supporter_count")
+    def supporter_count(self, obj: Any) -> int:
+        return int(obj.supporter_count)
+
+
+class EmergencyContactInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = EmergencyContact
+    extra = 1
+
+
+@admin.register(Person)
+class PersonAdmin(LeafletGeoAdmin):
+    list_display = [
+        "external_id",
+        "name",
+        "neighbourhood",
+        "mobility",
+        "consent",
+        "status",
+        "priority",
+    ]
+    list_filter = [
+        "status",
+        "consent",
+        "mobility",
+        "lives_alone",
+        InHazardAreaFilter,
+        "neighbourhood",
+    ]
+    search_fields = ["external_id", "name", "kana", "address"]
+    list_select_related = ["neighbourhood"]
+    autocomplete_fields = ["neighbourhood"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [EmergencyContactInline]
+    fieldsets = [
+        (
+            _("Identity (required by law)"),
+            {"fields": ["external_id", "name", "kana", "birth_date", "sex", "address", "phone"]},
+        ),
+        (_("Home"), {"fields": ["location", "neighbourhood", "place_in_home"]}),
+        (
+            _("Needs"),
+            {
+                "fields": [
+                    "reasons",
+                    "mobility",
+                    "lives_alone",
+                    "medical_devices",
+                    "power_backup",
+                    "medication",
+                    "mobility_aids",
+                    "care_while_moving",
+                    "communication",
+                ]
+            },
+        ),
+        (
+            _("Status and consent"),
+            {
+                "fields": [
+                    "status",
+                    "status_date",
+                    "review_date",
+                    "consent",
+                    "consent_date",
+                    "consent_basis",
+                ]
+            },
+        ),
+        (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        queryset = super().get_queryset(request)
+        assert isinstance(queryset, PersonQuerySet)
+        return queryset.with_priority()
+
+    @admin.display(description=_("priority"), ordering="priority")
+    def priority(self, obj: Any) -> int:
+        return int(obj.priority)
+
+
+@admin.register(Supporter)
+class SupporterAdmin(LeafletGeoAdmin):
+    list_display = [
+        "external_id",
+        "name",
+        "neighbourhood",
+        "role",
+        "capacity",
+        "can_push_wheelchair",
+        "can_carry",
+        "has_car",
+        "active",
+    ]
+    list_filter = [
+        "active",
+        "role",
+        AvailableInFilter,
+        "can_push_wheelchair",
+        "can_carry",
+        "has_car",
+        InHazardAreaFilter,
+        "neighbourhood",
+    ]
+    search_fields = ["external_id", "name", "kana", "address"]
+    list_select_related = ["neighbourhood"]
+    autocomplete_fields = ["neighbourhood", "person"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Shelter)
+class ShelterAdmin(LeafletGeoAdmin):
+    list_display = ["external_id", "name", "kind", "capacity", "barrier_free"]
+    list_filter = ["kind", "barrier_free", SafeForFilter]
+    search_fields = ["external_id", "name", "address"]
+
+
+@admin.register(HazardArea)
+class HazardAreaAdmin(LeafletGeoAdmin):
+    list_display = ["__str__", "kind", "level", "source"]
+    list_filter = ["kind", "level", "source"]
+    search_fields = ["name", "source"]

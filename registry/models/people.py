@@ -1,0 +1,323 @@
+"""People who need help to evacuate (避難行動要支援者) and their emergency contacts."""
+
+import datetime as dt
+
+from django.contrib.gis.db import models
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Regex
+from django.utils.translation import gettext_lazy as _
+
+from registry.models.areas import HazardArea, Neighbourhood, inside_hazard
+from registry.models.choices import (
+    CARE_LEVEL_REASONS,
+    CommunicationNeed,
+    ConsentState,
+    HazardKind,
+    MedicalDevice,
+    Mobility,
+    PersonStatus,
+    Reason,
+    Sex,
+)
+from registry.models.fields import inside_japan, key_list, only_keys
+
+SHAREABLE_CONSENT = (ConsentState.CONSENTED, ConsentState.ORDINANCE)
+
+# How many supporters a person needs, by mobility (planning.md).
+SUPPORTERS_NEEDED = {
+    Mobility.WALKS_ALONE: 1,
+    Mobility.NEEDS_GUIDANCE: 1,
+    Mobility.NEEDS_HAND: 1,
+    Mobility.WHEELCHAIR: 2,
+    Mobility.BEDRIDDEN: 2,
+}
+
+# How dangerous a home's hazard area is, for ordering the work (domain.md, "Who gets a plan
+# first"): landslide red zones and floods of 3 m or more first, then yellow zones and 0.5-3 m,
+# then tsunami zones, then any other hazard area. Rules are (kind, lowest level, severity).
+HAZARD_SEVERITY_RULES: tuple[tuple[str, int | None, int], ...] = (
+    (HazardKind.LANDSLIDE, 2, 4),
+    (HazardKind.FLOOD, 3, 4),
+    (HazardKind.LANDSLIDE, None, 3),
+    (HazardKind.FLOOD, 2, 3),
+    (HazardKind.TSUNAMI, None, 2),
+)
+OTHER_HAZARD_SEVERITY = 1
+
+_COMMUNICATION_PATTERN = r"^((hearing|visual|cognitive|language:[a-z]{2,3})(\x1f|$))*$"
+
+
+def _severity_case() -> Case:
+    whens = []
+    for kind, min_level, severity in HAZARD_SEVERITY_RULES:
+        level = Q() if min_level is None else Q(level__gte=min_level)
+        whens.append(When(Q(kind=kind) & level, then=Value(severity)))
+    return Case(*whens, default=Value(OTHER_HAZARD_SEVERITY), output_field=IntegerField())
+
+
+def _care_level_case() -> Case:
+    whens = [
+        When(reasons__contains=[code], then=Value(level))
+        for code, level in sorted(CARE_LEVEL_REASONS.items(), key=lambda item: -item[1])
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def active(self) -> "PersonQuerySet":
+        return self.filter(status=PersonStatus.ACTIVE)
+
+    def shareable(self) -> "PersonQuerySet":
+        """People whose data may be shared with support organisations in normal times."""
+        return self.filter(consent__in=SHAREABLE_CONSENT)
+
+    def plannable(self) -> "PersonQuerySet":
+        """People a plan run plans for: active, and consented or covered by ordinance."""
+        return self.active().shareable()
+
+    def in_hazard_area(self, kind: str) -> "PersonQuerySet":
+        """People whose home lies inside an area of the hazard kind."""
+        return self.filter(inside_hazard(kind))
+
+    def with_hazard_severity(self) -> "PersonQuerySet":
+        """Annotate `hazard_severity`: the worst hazard area the home lies in (0 = none)."""
+        worst = (
+            HazardArea.objects.covering(OuterRef("location"))
+            .annotate(severity=_severity_case())
+            .order_by("-severity")
+            .values("severity")[:1]
+        )
+        return self.annotate(hazard_severity=Coalesce(Subquery(worst), Value(0)))
+
+    def with_priority(self) -> "PersonQuerySet":
+        """Annotate `priority` (higher = plan first): powered medical devices first whatever
+        the hazard, then the hazard's severity, then care level, then living alone. The tiers
+        are scaled so that a lower tier never outweighs a higher one."""
+        return (
+            self.with_hazard_severity()
+            .annotate(care_level_rank=_care_level_case())
+            .annotate(
+                priority=Case(
+                    When(~Q(medical_devices=[]), then=Value(1000)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                + F("hazard_severity") * 100
+                + F("care_level_rank") * 10
+                + Case(When(lives_alone=True, then=Value(1)), default=Value(0))
+            )
+        )
+
+    def by_priority(self) -> "PersonQuerySet":
+        # The stubs cannot see annotations made by another method.
+        return self.with_priority().order_by("-priority", "external_id")  # type: ignore[misc]
+
+
+class Person(models.Model):
+    """避難行動要支援者: someone on the list, with what the law and a good plan form need."""
+
+    external_id = models.CharField(
+        _("ID"), max_length=64, unique=True, help_text=_("The city's stable identifier.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("kana"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Geography: distances and reach in metres on the ellipsoid. Default GiST index: serves
+    # the planner's "who lives within reach" search.
+    location = models.PointField(_("home"), geography=True, srid=4326)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="persons",
+    )
+
+    reasons = key_list(Reason, verbose_name=_("reasons for support"))
+    mobility = models.CharField(_("mobility"), max_length=16, choices=Mobility.choices)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    medical_devices = key_list(MedicalDevice, verbose_name=_("medical devices"), blank=True)
+    power_backup = models.CharField(_("power backup"), max_length=200, blank=True)
+    medication = models.TextField(_("medication"), blank=True)
+    mobility_aids = models.CharField(_("mobility aids"), max_length=200, blank=True)
+    care_while_moving = models.TextField(_("care needed while moving"), blank=True)
+    communication = key_list(
+        CommunicationNeed,
+        verbose_name=_("communication needs"),
+        blank=True,
+        help_text=_("Also language:xx for a language other than Japanese."),
+    )
+    place_in_home = models.CharField(_("usual place in the home"), max_length=200, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+    )
+    status_date = models.DateField(_("status since"), default=dt.date.today)
+    review_date = models.DateField(_("next review"), null=True, blank=True)
+
+    consent = models.CharField(_("consent"), max_length=16, choices=ConsentState.choices)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_basis = models.CharField(
+        _("consent basis"),
+        max_length=200,
+        blank=True,
+        help_text=_("The signed form, or the ordinance article that allows sharing."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person needing support")
+        verbose_name_plural = _("people needing support")
+        ordering = ["external_id"]
+        indexes = [
+            # Serves the planner's and the lists' filter on who is active and shareable.
+            models.Index(fields=["status", "consent"], name="person_status_consent"),
+            models.Index(fields=["neighbourhood", "status"], name="person_neighbourhood_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(external_id=""), name="person_id_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
+            models.CheckConstraint(condition=~Q(address=""), name="person_address_not_empty"),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values),
+                name="person_sex_valid",
+                violation_error_message=_("Sex must be male, female or other."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mobility__in=Mobility.values),
+                name="person_mobility_valid",
+                violation_error_message=_("Unknown mobility key."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PersonStatus.values),
+                name="person_status_valid",
+                violation_error_message=_("Unknown person status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(consent__in=ConsentState.values),
+                name="person_consent_valid",
+                violation_error_message=_("Unknown consent state."),
+            ),
+            models.CheckConstraint(
+                condition=only_keys("reasons", Reason.values) & Q(reasons__len__gt=0),
+                name="person_reasons_valid",
+                violation_error_message=_("Give at least one reason for support, from the codes."),
+            ),
+            models.CheckConstraint(
+                condition=only_keys("medical_devices", MedicalDevice.values),
+                name="person_medical_devices_valid",
+                violation_error_message=_("Unknown medical device."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    Regex(
+                        models.Func(
+                            "communication",
+                            Value("\x1f"),
+                            function="array_to_string",
+                            output_field=models.TextField(),
+                        ),
+                        _COMMUNICATION_PATTERN,
+                    )
+                ),
+                name="person_communication_valid",
+                violation_error_message=_(
+                    "Communication needs are hearing, visual, cognitive or language:xx."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kana__regex=r"^[ぁ-ゖァ-ヺー・ 　]*$"),
+                name="person_kana_is_kana",
+                violation_error_message=_("Kana may hold only hiragana, katakana and spaces."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phone__regex=r"^[0-9+() -]*$"),
+                name="person_phone_digits",
+                violation_error_message=_("A phone number holds digits, spaces, +, - and ()."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__gte=dt.date(1890, 1, 1)),
+                name="person_birth_date_plausible",
+                violation_error_message=_("The date of birth is before 1890."),
+            ),
+            models.CheckConstraint(
+                condition=inside_japan("location"),
+                name="person_home_in_japan",
+                violation_error_message=_("The home lies outside Japan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.name}"
+
+    @property
+    def care_level(self) -> int:
+        """要介護度 0-5, derived from the reasons so that it is never typed in twice."""
+        levels = [CARE_LEVEL_REASONS.get(Reason(code), 0) for code in self.reasons]
+        return max(levels, default=0)
+
+    @property
+    def supporters_needed(self) -> int:
+        return SUPPORTERS_NEEDED[Mobility(self.mobility)]
+
+    @property
+    def uses_powered_device(self) -> bool:
+        return bool(self.medical_devices)
+
+    @property
+    def needs_welfare_shelter(self) -> bool:
+        """Bedridden, on a medical device, or care level 4-5 (planning.md)."""
+        return (
+            self.mobility == Mobility.BEDRIDDEN or self.uses_powered_device or self.care_level >= 4
+        )
+
+    @property
+    def is_shareable(self) -> bool:
+        return self.consent in SHAREABLE_CONSENT
+
+    def age_on(self, day: dt.date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+class EmergencyContact(models.Model):
+    """緊急連絡先: family or others to call, in order."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="emergency_contacts",
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=32)
+
+    class Meta:
+        verbose_name = _("emergency contact")
+        verbose_name_plural = _("emergency contacts")
+        ordering = ["person", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "position"], name="emergencycontact_one_per_position"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="emergencycontact_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(phone__regex=r"^[0-9+() -]+$"),
+                name="emergencycontact_phone_digits",
+                violation_error_message=_("A phone number holds digits, spaces, +, - and ()."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})" if self.relation else self.name

@@ -1,0 +1,170 @@
+"""Sasaeai settings, read from the environment.
+
+Every variable is optional for development: with none set, Sasaeai runs against the project-local
+PostGIS cluster in var/pg (started by `scripts/dev.sh db-start`) with a secret key generated into
+var/. A deployment sets at least SASAEAI_SECRET_KEY, DATABASE_URL and SASAEAI_ALLOWED_HOSTS.
+"""
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from sasaeai.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+
+def _local_secret_key() -> str:
+    """A development key kept in var/, created once and readable by its owner only."""
+    path = VAR_DIR / "secret-key"
+    if not path.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def _database() -> dict[str, Any]:
+    url = env_str("DATABASE_URL", "")
+    if url:
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, engine="django.contrib.gis.db.backends.postgis")
+        )
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"DATABASE_URL has no database name: {url.split('@')[-1]}")
+        return config
+    # The local cluster's socket directory; scripts/localdb.sh may have placed the cluster in
+    # /tmp behind the var/pg link, so follow it.
+    socket_dir = (VAR_DIR / "pg").resolve() / "run"
+    return {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "NAME": "sasaeai",
+        "USER": "postgres",
+        "HOST": str(socket_dir),
+    }
+
+
+def _map_center() -> tuple[float, float]:
+    raw = env_list("SASAEAI_MAP_CENTER", ["35.3650", "139.3200"])
+    try:
+        lat, lon = (float(value) for value in raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SASAEAI_MAP_CENTER={','.join(raw)!r}: expected 'latitude,longitude'"
+        ) from None
+    return lat, lon
+
+
+DEBUG = env_bool("SASAEAI_DEBUG", False)
+SECRET_KEY = env_str("SASAEAI_SECRET_KEY", "") or _local_secret_key()
+ALLOWED_HOSTS = env_list("SASAEAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.postgres",
+    "leaflet",
+    "registry",
+    "planner",
+    "printouts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sasaeai.urls"
+WSGI_APPLICATION = "sasaeai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sasaeai" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Japanese first: the people who use Sasaeai are Japanese officers, associations and families.
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("SASAEAI_TIME_ZONE", "Asia/Tokyo")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+SESSION_COOKIE_AGE = env_int("SASAEAI_SESSION_SECONDS", 8 * 3600, minimum=300)
+
+# Maps: the Geospatial Information Authority's standard tiles, which label places in Japanese.
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": _map_center(),
+    "DEFAULT_ZOOM": env_int("SASAEAI_MAP_ZOOM", 14, minimum=1),
+    "MIN_ZOOM": 5,
+    "MAX_ZOOM": 18,
+    "TILES": [
+        (
+            _("GSI standard map"),
+            env_str(
+                "SASAEAI_MAP_TILES", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+            ),
+            {
+                "attribution": '<a href="https://maps.gsi.go.jp/development/ichiran.html">'
+                "地理院タイル</a>",
+                "maxZoom": 18,
+            },
+        )
+    ],
+    "RESET_VIEW": False,
+}
+
+# Logs carry record IDs, never names, addresses or health data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SASAEAI_LOG_LEVEL", "INFO")},
+}
+
+# Debian 12's GDAL 3.6 cannot block file and network access while parsing spatial references.
+# The warning repeats on every command and so hides real ones; whatever reads spatial files
+# from outside must treat their projection definitions as untrusted input.
+SILENCED_SYSTEM_CHECKS = env_list("SASAEAI_SILENCED_CHECKS", ["gis.W001"])

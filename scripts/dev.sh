@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Sasaeai developer entry point: set-up, demo, tests and the project-local database.
+#
+#   scripts/dev.sh demo       set everything up, load the demo town, serve http://127.0.0.1:8000
+#   scripts/dev.sh test       set everything up and run the whole test suite (lint, types, pytest)
+#   scripts/dev.sh setup      system packages, .venv and the project, nothing else
+#   scripts/dev.sh db-start   start the project-local PostGIS cluster under var/
+#   scripts/dev.sh db-stop    stop it
+#   scripts/dev.sh db-status  say whether it runs and where its socket is
+#
+# Every step checks first whether it is already done, so a second run starts in seconds.
+# DATABASE_URL, when set, points Sasaeai at an existing PostGIS server instead of var/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root to run: $* (install sudo or run as root)"
+    fi
+}
+
+# --- system packages ---------------------------------------------------------------------------
+system_packages() {
+    command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install PostgreSQL+PostGIS, GDAL, fonts-ipaexfont and poppler by hand"; return; }
+    local wanted=(postgresql gdal-bin fonts-ipaexfont poppler-utils poppler-data gettext)
+    local missing=() pkg major
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    # PostGIS is packaged per PostgreSQL major version: take the distribution's default one.
+    major=$(installed_pg_major || true)
+    if [ -z "$major" ]; then
+        [ ${#missing[@]} -gt 0 ] && apt_update_once
+        major=$(apt-cache depends postgresql 2>/dev/null | grep -oP 'Depends: postgresql-\K[0-9]+' | head -n 1 || true)
+    fi
+    [ -n "$major" ] || die "cannot tell which PostgreSQL version this distribution ships"
+    dpkg-query -W -f='${Status}' "postgresql-$major-postgis-3" 2>/dev/null | grep -q "ok installed" \
+        || missing+=("postgresql-$major-postgis-3")
+    [ ${#missing[@]} -eq 0 ] && return
+    say "installing system packages: ${missing[*]}"
+    apt_update_once
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+
+APT_UPDATED=0
+apt_update_once() {
+    [ "$APT_UPDATED" -eq 1 ] && return
+    as_root apt-get update -qq >&2
+    APT_UPDATED=1
+}
+
+installed_pg_major() {
+    local control
+    control=$(ls -d /usr/share/postgresql/*/extension/postgis.control 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$control" ] && basename "$(dirname "$(dirname "$control")")"
+}
+
+# --- Python ------------------------------------------------------------------------------------
+python_ok() { "$1" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }
+
+find_python() {
+    local cand
+    for cand in python3.14 python3.13 python3.12 python3; do
+        cand=$(command -v "$cand" 2>/dev/null) || continue
+        python_ok "$cand" && { echo "$cand"; return; }
+    done
+    # pyenv shims refuse versions that are not selected, so look at the installs themselves.
+    for cand in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do
+        python_ok "$cand" && { echo "$cand"; return; }
+    done
+    # Debian and Ubuntu split venv out of the interpreter: a 3.12+ python3 may only lack it.
+    if command -v apt-get >/dev/null 2>&1 && /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2
+        python_ok /usr/bin/python3 && { echo /usr/bin/python3; return; }
+    fi
+    return 1
+}
+
+python_env() {
+    local stamp="$VENV/.installed" want
+    want=$(sha256sum pyproject.toml | cut -c1-16)
+    if [ -x "$PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    if [ ! -x "$PY" ]; then
+        local base
+        base=$(find_python) || die "Sasaeai needs Python 3.12 or newer (Django 6.1 refuses older ones).
+Install one (Debian 13 / Ubuntu 24.04: apt-get install python3 python3-venv; or pyenv install 3.13) and run this again."
+        say "creating .venv with $base ($("$base" -V))"
+        "$base" -m venv "$VENV"
+    fi
+    say "installing Sasaeai and its dependencies into .venv"
+    "$PY" -m pip install -q --upgrade pip >&2
+    "$PY" -m pip install -q -e ".[dev]" >&2
+    echo "$want" > "$stamp"
+}
+
+translations() {
+    # .mo files are built from the tracked .po files; rebuild only when a .po is newer.
+    local po mo stale=0
+    for po in locale/*/LC_MESSAGES/django.po; do
+        [ -f "$po" ] || continue
+        mo="${po%.po}.mo"
+        [ "$mo" -nt "$po" ] || stale=1
+    done
+    [ "$stale" -eq 1 ] && "$PY" manage.py compilemessages -v 0 --ignore=.venv --ignore=var
+    return 0
+}
+
+setup() {
+    system_packages
+    python_env
+    translations
+}
+
+# --- the database ------------------------------------------------------------------------------
+db() { "$ROOT/scripts/localdb.sh" "$@"; }
+
+database() {
+    if [ -n "${DATABASE_URL:-}" ]; then
+        say "using DATABASE_URL (the local cluster under var/ is not started)"
+    else
+        db start
+    fi
+}
+
+# --- verbs -------------------------------------------------------------------------------------
+demo() {
+    setup
+    database
+    "$PY" manage.py migrate --no-input -v 0
+    "$PY" manage.py make_demo_town --if-empty
+    "$PY" manage.py demo_login
+    say "serving http://127.0.0.1:8000/ (Ctrl-C stops the site; 'scripts/dev.sh db-stop' stops the database)"
+    SASAEAI_DEBUG="${SASAEAI_DEBUG:-true}" exec "$PY" manage.py runserver 127.0.0.1:8000
+}
+
+run_tests() {
+    setup
+    database
+    say "ruff"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    say "mypy"
+    "$VENV/bin/mypy"
+    say "pytest"
+    "$VENV/bin/pytest" "$@"
+}
+
+case "${1:-}" in
+    demo) demo ;;
+    test) shift; run_tests "$@" ;;
+    setup) setup ;;
+    db-start) system_packages; db start ;;
+    db-stop) db stop ;;
+    db-status) db status ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
