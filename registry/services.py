@@ -44,4 +44,7 @@ def registry_wipe() -> None:
         for model in (EmergencyContact, Supporter, Person, Shelter, HazardArea, Neighbourhood)
     ]
     with connection.cursor() as cursor:
+        # Foreign keys are checked at commit; TRUNCATE refuses to run while such checks are
+        # pending from earlier writes in the same transaction, so run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -6,7 +6,9 @@ typo in a deployment fails at start-up rather than silently falling back to a de
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -52,3 +54,14 @@ def env_list(name: str, default: Sequence[str] = ()) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """Django database settings for a PostGIS server given as postgres://user:pass@host/name."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, engine="django.contrib.gis.db.backends.postgis")
+    )
+    if not config.get("NAME"):
+        # Name the server but never echo the password.
+        raise ImproperlyConfigured(f"DATABASE_URL has no database name: {url.split('@')[-1]}")
+    return config

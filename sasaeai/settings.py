@@ -9,11 +9,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sasaeai.env import env_bool, env_int, env_list, env_str
+from sasaeai.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -32,12 +31,7 @@ def _local_secret_key() -> str:
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", "")
     if url:
-        config: dict[str, Any] = dict(
-            dj_database_url.parse(url, engine="django.contrib.gis.db.backends.postgis")
-        )
-        if not config.get("NAME"):
-            raise ImproperlyConfigured(f"DATABASE_URL has no database name: {url.split('@')[-1]}")
-        return config
+        return database_from_url(url)
     # The local cluster's socket directory; scripts/localdb.sh may have placed the cluster in
     # /tmp behind the var/pg link, so follow it.
     socket_dir = (VAR_DIR / "pg").resolve() / "run"

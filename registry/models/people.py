@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Regex
@@ -11,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from registry.models.areas import HazardArea, Neighbourhood, inside_hazard
 from registry.models.choices import (
     CARE_LEVEL_REASONS,
-    CommunicationNeed,
     ConsentState,
     HazardKind,
     MedicalDevice,
@@ -45,7 +46,13 @@ HAZARD_SEVERITY_RULES: tuple[tuple[str, int | None, int], ...] = (
 )
 OTHER_HAZARD_SEVERITY = 1
 
-_COMMUNICATION_PATTERN = r"^((hearing|visual|cognitive|language:[a-z]{2,3})(\x1f|$))*$"
+# One communication key (validators) and a whole list joined by \x1f (the database check).
+_COMMUNICATION_KEY = r"(hearing|visual|cognitive|language:[a-z]{2,3})"
+_COMMUNICATION_PATTERN = rf"^({_COMMUNICATION_KEY}(\x1f|$))*$"
+COMMUNICATION_KEY = RegexValidator(
+    rf"^{_COMMUNICATION_KEY}$",
+    _("Communication needs are hearing, visual, cognitive or language:xx."),
+)
 
 
 def _severity_case() -> Case:
@@ -146,11 +153,12 @@ class Person(models.Model):
     medication = models.TextField(_("medication"), blank=True)
     mobility_aids = models.CharField(_("mobility aids"), max_length=200, blank=True)
     care_while_moving = models.TextField(_("care needed while moving"), blank=True)
-    communication = key_list(
-        CommunicationNeed,
+    communication = ArrayField(
+        models.CharField(max_length=32, validators=[COMMUNICATION_KEY]),
         verbose_name=_("communication needs"),
+        default=list,
         blank=True,
-        help_text=_("Also language:xx for a language other than Japanese."),
+        help_text=_("hearing, visual, cognitive, or language:xx for another language."),
     )
     place_in_home = models.CharField(_("usual place in the home"), max_length=200, blank=True)
 

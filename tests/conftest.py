@@ -1,0 +1,1 @@
+"""Shared test set-up: every test that touches the database uses the real PostGIS."""
