@@ -37,7 +37,8 @@ def _database() -> dict[str, Any]:
     socket_dir = (VAR_DIR / "pg").resolve() / "run"
     return {
         "ENGINE": "django.contrib.gis.db.backends.postgis",
-        "NAME": "sasaeai",
+        # Benchmarks point this elsewhere so that they never touch the demo's data.
+        "NAME": env_str("SASAEAI_LOCAL_DB_NAME", "sasaeai"),
         "USER": "postgres",
         "HOST": str(socket_dir),
     }
