@@ -30,10 +30,11 @@ as_owner() {
 # home while running as root) or the socket path would pass the kernel's 107-byte limit; then
 # it lives in /tmp and var/pg links to it.
 cluster_dir() {
-    if [ -L "$LINK" ] || [ -d "$LINK" ]; then
-        [ -L "$LINK" ] && mkdir -p "$(readlink "$LINK")"
+    if [ -L "$LINK" ]; then
+        mkdir -p "$(readlink "$LINK")"  # /tmp may have been emptied since
         return
     fi
+    [ -d "$LINK" ] && return
     mkdir -p "$ROOT/var"
     local sock="$LINK/run/.s.PGSQL.5432"
     if [ ${#sock} -lt 100 ] && { [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$ROOT/var"; }; then
