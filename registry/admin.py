@@ -135,7 +135,7 @@ class PersonAdmin(LeafletGeoAdmin):
             _("Identity (required by law)"),
             {"fields": ["external_id", "name", "kana", "birth_date", "sex", "address", "phone"]},
         ),
-        (_("Home"), {"fields": ["location", "neighbourhood", "place_in_home"]}),
+        (_("Home and neighbourhood"), {"fields": ["location", "neighbourhood", "place_in_home"]}),
         (
             _("Needs"),
             {

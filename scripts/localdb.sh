@@ -23,7 +23,8 @@ pg_bin() {
 
 # PostgreSQL refuses to run as root, so under root the cluster belongs to the postgres user.
 as_owner() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /, since the owner may not be allowed into the current directory.
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The cluster directory is var/pg unless the owner cannot reach it (a checkout under a private

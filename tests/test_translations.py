@@ -3,8 +3,10 @@
 import re
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 
 from registry.models.choices import HazardKind
 
@@ -35,3 +37,26 @@ def test_it_uses_the_official_names_of_the_eight_hazards():
         "内水氾濫",
         "火山現象",
     ]
+
+
+def _labels() -> list[object]:
+    """Every label the registry shows: model names, field names, help texts and choices."""
+    labels: list[object] = []
+    for model in apps.get_app_config("registry").get_models():
+        labels += [model._meta.verbose_name, model._meta.verbose_name_plural]
+        for field in model._meta.get_fields():
+            for attr in ("verbose_name", "help_text"):
+                value = getattr(field, attr, "")
+                if value and isinstance(value, Promise):
+                    labels.append(value)
+            base = getattr(field, "base_field", field)
+            labels += [label for _, label in getattr(base, "choices", None) or []]
+    return labels
+
+
+def test_it_shows_every_registry_label_in_japanese():
+    assert len(_labels()) > 100
+    with translation.override("ja"):
+        untranslated = [str(label) for label in _labels() if re.fullmatch(r"[ -~]+", str(label))]
+
+    assert untranslated == []

@@ -127,7 +127,7 @@ class Person(models.Model):
     external_id = models.CharField(
         _("ID"), max_length=64, unique=True, help_text=_("The city's stable identifier.")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     kana = models.CharField(_("kana"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
@@ -307,7 +307,7 @@ class EmergencyContact(models.Model):
         related_name="emergency_contacts",
     )
     position = models.PositiveSmallIntegerField(_("order"), default=1)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=32)
 

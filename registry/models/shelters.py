@@ -24,7 +24,7 @@ class Shelter(models.Model):
     external_id = models.CharField(
         _("common ID"), max_length=64, unique=True, help_text=_("The national common ID (共通ID).")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("facility name"), max_length=200)
     address = models.CharField(_("address"), max_length=200)
     # Geography, default GiST index: serves the "shelters within 5 km" search.
     location = models.PointField(_("location"), geography=True, srid=4326)

@@ -30,7 +30,7 @@ class SupporterQuerySet(models.QuerySet["Supporter"]):
 
 class Supporter(models.Model):
     external_id = models.CharField(_("ID"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     kana = models.CharField(_("kana"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

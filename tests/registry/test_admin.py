@@ -99,6 +99,8 @@ def test_it_speaks_japanese_by_default_and_english_on_request(officer_client, to
     english = officer_client.get(url, headers={"accept-language": "en"}).content.decode()
 
     assert "避難行動要支援者" in japanese
+    # Sasaeai's catalogue must not override Django's own words, such as the breadcrumb.
+    assert "ホーム" in japanese
     assert "People needing support" in english or "people needing support" in english
 
 
