@@ -1,17 +1,21 @@
 """The admin for city officers: every registry model, with points and areas edited on a map."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from registry.admin_import import import_view
 from registry.models import (
     EmergencyContact,
     HazardArea,
+    ImportRecord,
     Neighbourhood,
     Person,
     Shelter,
@@ -83,6 +87,7 @@ def _count_in_neighbourhood(model: type[Person] | type[Supporter]) -> Coalesce:
 class NeighbourhoodAdmin(LeafletGeoAdmin):
     list_display = ["code", "name", "association", "person_count", "supporter_count"]
     search_fields = ["code", "name", "association"]
+    readonly_fields = ["last_import"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Neighbourhood]:
         # Counted in subqueries: joining both relations at once would multiply the rows.
@@ -101,7 +106,7 @@ class NeighbourhoodAdmin(LeafletGeoAdmin):
         return int(obj.supporter_count)
 
 
-class EmergencyContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class EmergencyContactInline(admin.TabularInline[EmergencyContact, Person]):
     model = EmergencyContact
     extra = 1
 
@@ -128,7 +133,7 @@ class PersonAdmin(LeafletGeoAdmin):
     search_fields = ["external_id", "name", "kana", "address"]
     list_select_related = ["neighbourhood"]
     autocomplete_fields = ["neighbourhood"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "last_import"]
     inlines = [EmergencyContactInline]
     fieldsets = [
         (
@@ -165,7 +170,7 @@ class PersonAdmin(LeafletGeoAdmin):
                 ]
             },
         ),
-        (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
+        (_("Notes"), {"fields": ["notes", "created_at", "updated_at", "last_import"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
@@ -204,7 +209,7 @@ class SupporterAdmin(LeafletGeoAdmin):
     search_fields = ["external_id", "name", "kana", "address"]
     list_select_related = ["neighbourhood"]
     autocomplete_fields = ["neighbourhood", "person"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "last_import"]
 
 
 @admin.register(Shelter)
@@ -212,6 +217,7 @@ class ShelterAdmin(LeafletGeoAdmin):
     list_display = ["external_id", "name", "kind", "capacity", "barrier_free"]
     list_filter = ["kind", "barrier_free", SafeForFilter]
     search_fields = ["external_id", "name", "address"]
+    readonly_fields = ["last_import"]
 
 
 @admin.register(HazardArea)
@@ -219,3 +225,42 @@ class HazardAreaAdmin(LeafletGeoAdmin):
     list_display = ["__str__", "kind", "level", "source"]
     list_filter = ["kind", "level", "source"]
     search_fields = ["name", "source"]
+    readonly_fields = ["last_import"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin[ImportRecord]):
+    """Imports are a record of what happened: read-only, listed newest first."""
+
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "performed_by",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "deleted",
+        "left_list",
+    ]
+    list_filter = ["kind", "performed_by"]
+    search_fields = ["file_name", "checksum", "performed_by"]
+    change_list_template = "admin/registry/importrecord/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(partial(import_view, self)),
+            name="registry_importrecord_upload",
+        )
+        return [upload, *super().get_urls()]

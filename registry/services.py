@@ -1,32 +1,36 @@
 """Writes to the registry that touch several rows or models, each in one transaction."""
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 
 from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person, Shelter, Supporter
-from registry.models.fields import as_geometry
 
 
-def _neighbourhood_of_location() -> Subquery:
-    # Lowest code first, so that a home exactly on a shared border always gets the same one.
-    return Subquery(
-        Neighbourhood.objects.filter(geom__intersects=as_geometry(OuterRef("location")))
-        .order_by("code")
-        .values("pk")[:1]
+def neighbourhood_of_point_sql(point: str) -> str:
+    """SQL for the id of the neighbourhood holding a geography point expression. Lowest code
+    first, so that a home exactly on a shared border always gets the same one; the cast lets
+    the neighbourhoods' GiST index answer."""
+    table = Neighbourhood._meta.db_table
+    return (
+        f"(SELECT n.id FROM {table} n WHERE ST_Intersects(n.geom, ({point})::geometry) "
+        "ORDER BY n.code LIMIT 1)"
     )
 
 
 @transaction.atomic
 def registry_assign_neighbourhoods() -> tuple[int, int]:
     """Give every person and supporter without a neighbourhood the one their home lies in, in
-    one set-based UPDATE each. Returns how many people and supporters were looked at."""
-    persons = Person.objects.filter(neighbourhood__isnull=True).update(
-        neighbourhood=_neighbourhood_of_location()
-    )
-    supporters = Supporter.objects.filter(neighbourhood__isnull=True).update(
-        neighbourhood=_neighbourhood_of_location()
-    )
-    return persons, supporters
+    one set-based UPDATE each. Returns how many people and supporters were placed."""
+    counts = []
+    with connection.cursor() as cursor:
+        for model in (Person, Supporter):
+            table = model._meta.db_table
+            place = neighbourhood_of_point_sql(f"{table}.location")
+            cursor.execute(
+                f"UPDATE {table} SET neighbourhood_id = {place} "
+                f"WHERE neighbourhood_id IS NULL AND {place} IS NOT NULL"
+            )
+            counts.append(cursor.rowcount)
+    return counts[0], counts[1]
 
 
 def registry_is_empty() -> bool:

@@ -1,8 +1,18 @@
 """The registry: who needs help, who helps, where to go, and where the danger is."""
 
 from registry.models.areas import HazardArea, Neighbourhood
+from registry.models.imports import ImportKind, ImportRecord
 from registry.models.people import EmergencyContact, Person
 from registry.models.shelters import Shelter
 from registry.models.supporters import Supporter
 
-__all__ = ["EmergencyContact", "HazardArea", "Neighbourhood", "Person", "Shelter", "Supporter"]
+__all__ = [
+    "EmergencyContact",
+    "HazardArea",
+    "ImportKind",
+    "ImportRecord",
+    "Neighbourhood",
+    "Person",
+    "Shelter",
+    "Supporter",
+]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models.choices import HazardKind
 from registry.models.fields import as_geometry
+from registry.models.imports import last_import_field
 
 
 class Neighbourhood(models.Model):
@@ -17,6 +18,7 @@ class Neighbourhood(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     association = models.CharField(_("association"), max_length=100, blank=True)
+    last_import = last_import_field()
     # Default GiST index: serves "which neighbourhood holds this home" lookups.
     geom = models.MultiPolygonField(_("area"), srid=4326)
 
@@ -64,6 +66,7 @@ class HazardArea(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    last_import = last_import_field()
     # Default GiST index: serves every "is this point inside a hazard area" test.
     geom = models.MultiPolygonField(_("area"), srid=4326)
 

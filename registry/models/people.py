@@ -22,6 +22,7 @@ from registry.models.choices import (
     Sex,
 )
 from registry.models.fields import inside_japan, key_list, only_keys
+from registry.models.imports import last_import_field
 
 SHAREABLE_CONSENT = (ConsentState.CONSENTED, ConsentState.ORDINANCE)
 
@@ -177,6 +178,7 @@ class Person(models.Model):
         help_text=_("The signed form, or the ordinance article that allows sharing."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    last_import = last_import_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

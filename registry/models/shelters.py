@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models.areas import inside_hazard
 from registry.models.choices import HazardKind, ShelterKind
 from registry.models.fields import inside_japan, key_list, only_keys
+from registry.models.imports import last_import_field
 
 
 class ShelterQuerySet(models.QuerySet["Shelter"]):
@@ -44,6 +45,7 @@ class Shelter(models.Model):
         help_text=_("For welfare shelters: who is taken in directly (受入対象者)."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    last_import = last_import_field()
 
     objects = ShelterQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models.areas import Neighbourhood, inside_hazard
 from registry.models.choices import SupporterRole, TimeSlot
 from registry.models.fields import inside_japan, key_list, only_keys
+from registry.models.imports import last_import_field
 from registry.models.people import Person
 
 
@@ -68,6 +69,7 @@ class Supporter(models.Model):
         _("active"), default=True, help_text=_("Retired supporters stay for the record.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    last_import = last_import_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,0 +1,117 @@
+"""Set-based writes: rows are copied into a temporary staging table, compared with the target
+in SQL and written with one UPDATE and one INSERT. At city scale this takes seconds where a
+save() per row takes many minutes, and it counts created, updated and unchanged exactly."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class Counts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class Upsert:
+    table: str
+    key: str
+    # Columns written from the file, with their SQL types; they decide "changed or not".
+    columns: Sequence[tuple[str, str]]
+    # Columns in staging that are not written to the target (read by `extra_differs`).
+    staging_only: Sequence[tuple[str, str]] = ()
+    # Only for new rows, and for new or changed rows: column → SQL expression.
+    on_insert: dict[str, str] = field(default_factory=dict)
+    on_write: dict[str, str] = field(default_factory=dict)
+    on_update: dict[str, str] = field(default_factory=dict)
+    # Columns of the target to leave alone on update (the format carries them for new rows).
+    insert_only: frozenset[str] = frozenset()
+    # More reasons to count a row as changed: a LEFT JOIN on the target `t` and a condition.
+    extra_join: str = ""
+    extra_differs: str = ""
+
+    @property
+    def stage(self) -> str:
+        return f"stage_{self.table}"
+
+    def _compared(self, alias: str, column: str, kind: str) -> str:
+        # Geography has no exact equality operator: compare the binary forms.
+        return f"ST_AsBinary({alias}.{column})" if kind == "geography" else f"{alias}.{column}"
+
+    def _differs(self) -> str:
+        compared = [(c, k) for c, k in self.columns if c not in self.insert_only]
+        source = ", ".join(self._compared("s", c, k) for c, k in compared)
+        target = ", ".join(self._compared("t", c, k) for c, k in compared)
+        condition = f"(ROW({source}) IS DISTINCT FROM ROW({target}))"
+        return f"({condition} OR {self.extra_differs})" if self.extra_differs else condition
+
+
+def stage_rows(upsert: Upsert, rows: Iterable[Sequence[Any]]) -> None:
+    """Create the staging table (dropped at commit) and COPY the rows into it."""
+    columns = [(upsert.key, "text"), *upsert.columns, *upsert.staging_only]
+    definition = ", ".join(f"{name} {kind}" for name, kind in columns)
+    names = ", ".join(name for name, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {upsert.stage}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {upsert.stage} ({definition}) ON COMMIT DROP")
+        with cursor.copy(f"COPY {upsert.stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {upsert.stage}")
+
+
+def count_changes(upsert: Upsert) -> Counts:
+    key, stage, table = upsert.key, upsert.stage, upsert.table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*) FILTER (WHERE t.{key} IS NULL),
+                   count(*) FILTER (WHERE t.{key} IS NOT NULL AND {upsert._differs()}),
+                   count(*)
+            FROM {stage} s LEFT JOIN {table} t ON t.{key} = s.{key} {upsert.extra_join}
+            """
+        )
+        created, updated, total = cursor.fetchone()
+    return Counts(created, updated, total - created - updated)
+
+
+def write_changes(upsert: Upsert, params: dict[str, Any]) -> list[str]:
+    """Update the changed rows and insert the new ones; returns the keys of both. `params`
+    fill %(name)s placeholders in the on_* expressions."""
+    key, stage, table = upsert.key, upsert.stage, upsert.table
+    updated_columns = [c for c, _ in upsert.columns if c not in upsert.insert_only]
+    assignments = [f"{c} = s.{c}" for c in updated_columns]
+    assignments += [f"{c} = {expr}" for c, expr in {**upsert.on_write, **upsert.on_update}.items()]
+    inserted = [c for c, _ in upsert.columns]
+    insert_exprs = {**upsert.on_insert, **upsert.on_write}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH changed AS (
+                SELECT s.{key} FROM {stage} s
+                JOIN {table} t ON t.{key} = s.{key} {upsert.extra_join}
+                WHERE {upsert._differs()}
+            )
+            UPDATE {table} t SET {", ".join(assignments)}
+            FROM {stage} s WHERE s.{key} = t.{key} AND s.{key} IN (SELECT {key} FROM changed)
+            RETURNING t.{key}
+            """,
+            params,
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({key}, {", ".join([*inserted, *insert_exprs])})
+            SELECT s.{key}, {", ".join([*(f"s.{c}" for c in inserted), *insert_exprs.values()])}
+            FROM {stage} s
+            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})
+            RETURNING {key}
+            """,
+            params,
+        )
+        keys += [row[0] for row in cursor.fetchall()]
+    return keys

@@ -1,0 +1,37 @@
+"""`python manage.py export persons|supporters|shelters [--format F] [--out FILE]`."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from registry.exports import EXPORTS, FORMATS, export
+
+
+class Command(BaseCommand):
+    help = "Write the registry out in the columns the importer reads (to stdout without --out)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(EXPORTS))
+        parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data = export(options["kind"], options["format"])
+        out: Path | None = options["out"]
+        if out is None:
+            if options["format"] == "xlsx" and sys.stdout.isatty():
+                raise CommandError("an XLSX export needs --out FILE", returncode=2)
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        # Written beside the target and renamed, so that a failed export never leaves half a file.
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            partial.write_bytes(data)
+            partial.replace(out)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"{out}: {error.strerror}", returncode=2) from None
+        self.stderr.write(f"Wrote {out} ({len(data):,} bytes).")
