@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from registry.importers import persons, shelters, supporters
-from registry.importers.cells import Coordinate, Integer
+from registry.importers.cells import Integer
 from registry.importers.columns import Schema
 
 FORMATS = ("csv", "xlsx", "geojson")
@@ -46,9 +46,10 @@ def _xlsx(schema: Schema, records: list[dict[str, Any]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(schema.keys)
-    # Numbers stay numbers, so that the sheet sorts and sums; everything else is text, so
-    # that Excel never turns an ID or a date into something else.
-    numeric = {c.key for c in schema.columns if isinstance(c.cell, Coordinate | Integer)}
+    # Counts stay numbers, so that the sheet sorts and sums; everything else is text, so that
+    # Excel never turns an ID or a date into something else, nor rounds a coordinate to the
+    # 15 digits it keeps of a number (which would move a home on the next import).
+    numeric = {c.key for c in schema.columns if isinstance(c.cell, Integer)}
     for record in records:
         sheet.append(
             [

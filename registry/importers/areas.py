@@ -24,6 +24,8 @@ from registry.models import HazardArea, Neighbourhood
 from registry.models.choices import HazardKind
 from registry.services import registry_assign_neighbourhoods
 
+# Shapefile attribute names are cut at ten characters.
+SHAPEFILE_NAMES = {"associatio": "association"}
 FLOOD_RANK = re.compile(r"^A31a?_[12]05$", re.IGNORECASE)
 LANDSLIDE_CLASS = "A33_002"
 RIVER_NAME = re.compile(r"^A31a?_[12]02$", re.IGNORECASE)
@@ -129,7 +131,10 @@ def read_neighbourhoods(path: Path, options: dict[str, Any]) -> Parsed[Area]:
     areas: list[Area] = []
     first: dict[str, int] = {}
     for feature in features:
-        attributes = {name.lower(): value for name, value in feature.attributes.items()}
+        attributes = {
+            SHAPEFILE_NAMES.get(name.lower(), name.lower()): value
+            for name, value in feature.attributes.items()
+        }
         code, name = _text(attributes, "code"), _text(attributes, "name")
         for column, value in (("code", code), ("name", name)):
             if not value:

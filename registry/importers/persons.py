@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from registry.importers.cells import (
     Boolean,
@@ -105,7 +106,7 @@ UPSERT = Upsert(
     # Fields Sasaeai keeps beyond the city's list start empty and are never overwritten.
     on_insert={
         "created_at": "now()",
-        "status_date": "CURRENT_DATE",
+        "status_date": "%(today)s",
         "power_backup": "''",
         "medication": "''",
         "mobility_aids": "''",
@@ -115,7 +116,7 @@ UPSERT = Upsert(
     },
     on_update={
         "status_date": "CASE WHEN t.status IS DISTINCT FROM s.status "
-        "THEN CURRENT_DATE ELSE t.status_date END"
+        "THEN %(today)s ELSE t.status_date END"
     },
     on_write={"updated_at": "now()", "last_import_id": "%(import_id)s"},
     extra_join=f"LEFT JOIN {CONTACT_TABLE} c ON c.person_id = t.id AND c.position = 1",
@@ -170,7 +171,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
         )
         left_list = cursor.fetchone()[0]
     counts = count_changes(UPSERT)
-    changed = write_changes(UPSERT, {"import_id": import_id})
+    # The city's day, not the server's: a status changed at 8 a.m. in Tokyo is dated that day.
+    changed = write_changes(UPSERT, {"import_id": import_id, "today": timezone.localdate()})
     _write_contacts(changed)
     return Outcome(counts, left_list=left_list)
 

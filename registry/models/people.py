@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Regex
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.areas import HazardArea, Neighbourhood, inside_hazard
@@ -166,7 +167,7 @@ class Person(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
-    status_date = models.DateField(_("status since"), default=dt.date.today)
+    status_date = models.DateField(_("status since"), default=timezone.localdate)
     review_date = models.DateField(_("next review"), null=True, blank=True)
 
     consent = models.CharField(_("consent"), max_length=16, choices=ConsentState.choices)

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = export(options["kind"], options["format"])
-        out: Path | None = options["out"]
+        out = Path(options["out"]) if options["out"] else None
         if out is None:
             if options["format"] == "xlsx" and sys.stdout.isatty():
                 raise CommandError("an XLSX export needs --out FILE", returncode=2)
