@@ -101,8 +101,7 @@ def fingerprint() -> dict[str, str]:
             ImportRecord,
         ):
             table = model._meta.db_table
-            cursor.execute(
-                f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t.id)), '') FROM {table} t"
-            )
+            rows = "md5(string_agg(t::text, '|' ORDER BY t.id))"
+            cursor.execute(f"SELECT count(*) || ':' || coalesce({rows}, '') FROM {table} t")
             digests[table] = cursor.fetchone()[0]
     return digests

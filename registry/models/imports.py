@@ -19,7 +19,7 @@ class ImportRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     file_format = models.CharField(_("format"), max_length=32)
     file_name = models.CharField(_("file name"), max_length=255)
-    checksum = models.CharField(_("SHA-256"), max_length=64)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by user"),

@@ -174,7 +174,8 @@ def test_it_exports_and_imports_again_without_change(tmp_path, area):
         person_row(lat="35.360000000000014", lon="139.32000000000002", communication="visual",
                    notes="階段に手すりなし, 2階"),
         person_row(id="P-2", status="hospitalised", consent="ordinance", consent_date="",
-                   emergency_contact_name="", emergency_contact_relation="", emergency_contact_phone=""),
+                   emergency_contact_name="", emergency_contact_relation="",
+                   emergency_contact_phone=""),
     ]  # fmt: skip
     run_import("persons", persons_file(tmp_path, rows))
     before = fingerprint()
