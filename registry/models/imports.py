@@ -4,6 +4,7 @@ came from (every imported record points at the import that last created or chang
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,7 +59,8 @@ class ImportRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+        started = timezone.localtime(self.started_at)
+        return f"{self.get_kind_display()} {self.file_name} ({started:%Y-%m-%d %H:%M})"
 
 
 def last_import_field() -> models.ForeignKey[ImportRecord | None, ImportRecord | None]:
