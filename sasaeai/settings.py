@@ -154,6 +154,27 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# The planning policy (planning.md): every number is the city's to change.
+PLANNING = {
+    "SUPPORTER_REACH_M": env_int("SASAEAI_SUPPORTER_REACH_M", 500, minimum=1),
+    "SHELTER_REACH_M": env_int("SASAEAI_SHELTER_REACH_M", 5_000, minimum=1),
+    "SUPPORTERS_NEEDED": {
+        "walks_alone": env_int("SASAEAI_SUPPORTERS_WALKS_ALONE", 1, minimum=0),
+        "needs_guidance": env_int("SASAEAI_SUPPORTERS_NEEDS_GUIDANCE", 1, minimum=0),
+        "needs_hand": env_int("SASAEAI_SUPPORTERS_NEEDS_HAND", 1, minimum=0),
+        "wheelchair": env_int("SASAEAI_SUPPORTERS_WHEELCHAIR", 2, minimum=0),
+        "bedridden": env_int("SASAEAI_SUPPORTERS_BEDRIDDEN", 2, minimum=0),
+    },
+    "WEIGHT_BASE": env_int("SASAEAI_WEIGHT_BASE", 1, minimum=1),
+    "WEIGHT_HOME_IN_HAZARD_AREA": env_int("SASAEAI_WEIGHT_HOME_IN_HAZARD_AREA", 2, minimum=0),
+    "WEIGHT_MEDICAL_DEVICE": env_int("SASAEAI_WEIGHT_MEDICAL_DEVICE", 1, minimum=0),
+    "FIRST_PLACE_VALUE": env_int("SASAEAI_FIRST_PLACE_VALUE", 2, minimum=1),
+    "OTHER_PLACE_VALUE": env_int("SASAEAI_OTHER_PLACE_VALUE", 1, minimum=1),
+    "WELFARE_CARE_LEVEL": env_int("SASAEAI_WELFARE_CARE_LEVEL", 4, minimum=1),
+    "ELDERLY_SUPPORTER_AGE": env_int("SASAEAI_ELDERLY_SUPPORTER_AGE", 75, minimum=1),
+    "RECRUITMENT_HINTS": env_int("SASAEAI_RECRUITMENT_HINTS", 10, minimum=0),
+}
+
 # Logs carry record IDs, never names, addresses or health data.
 LOGGING = {
     "version": 1,

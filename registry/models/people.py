@@ -11,6 +11,7 @@ from django.db.models.lookups import Regex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import needs
 from registry.models.areas import HazardArea, Neighbourhood, inside_hazard
 from registry.models.choices import (
     CARE_LEVEL_REASONS,
@@ -26,15 +27,6 @@ from registry.models.fields import inside_japan, key_list, only_keys
 from registry.models.imports import last_import_field
 
 SHAREABLE_CONSENT = (ConsentState.CONSENTED, ConsentState.ORDINANCE)
-
-# How many supporters a person needs, by mobility (planning.md).
-SUPPORTERS_NEEDED = {
-    Mobility.WALKS_ALONE: 1,
-    Mobility.NEEDS_GUIDANCE: 1,
-    Mobility.NEEDS_HAND: 1,
-    Mobility.WHEELCHAIR: 2,
-    Mobility.BEDRIDDEN: 2,
-}
 
 # How dangerous a home's hazard area is, for ordering the work (domain.md, "Who gets a plan
 # first"): landslide red zones and floods of 3 m or more first, then yellow zones and 0.5-3 m,
@@ -273,12 +265,11 @@ class Person(models.Model):
     @property
     def care_level(self) -> int:
         """要介護度 0-5, derived from the reasons so that it is never typed in twice."""
-        levels = [CARE_LEVEL_REASONS.get(Reason(code), 0) for code in self.reasons]
-        return max(levels, default=0)
+        return needs.care_level(self.reasons)
 
     @property
     def supporters_needed(self) -> int:
-        return SUPPORTERS_NEEDED[Mobility(self.mobility)]
+        return needs.supporters_needed(self.mobility)
 
     @property
     def uses_powered_device(self) -> bool:
@@ -287,9 +278,7 @@ class Person(models.Model):
     @property
     def needs_welfare_shelter(self) -> bool:
         """Bedridden, on a medical device, or care level 4-5 (planning.md)."""
-        return (
-            self.mobility == Mobility.BEDRIDDEN or self.uses_powered_device or self.care_level >= 4
-        )
+        return needs.needs_welfare_shelter(self.mobility, self.medical_devices, self.reasons)
 
     @property
     def is_shareable(self) -> bool:
