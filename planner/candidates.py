@@ -1,0 +1,365 @@
+"""Who can reach whom: the scenario's people, supporters and shelters loaded into temporary
+tables, and the candidate pairs found by set-based PostGIS joins (never a query per person).
+
+Pairs come back through a binary COPY of three int4 columns, which is fixed-width and so is
+read straight into NumPy arrays: millions of pairs in well under a second.
+
+Spatial joins first test a planar distance in the city's UTM zone, which the GiST index
+answers quickly, with a margin wider than the projection's scale error; the exact geodesic
+distance on the WGS84 ellipsoid (PostGIS geography) then decides and is the cost.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+from django.db.models import QuerySet
+
+from planner.matching import Arcs, IntArray
+from planner.scenario import Policy, Scenario
+from registry import needs
+from registry.models import Neighbourhood, Person, Shelter, Supporter
+from registry.models.areas import inside_hazard
+from registry.models.choices import ShelterKind
+from registry.models.people import SHAREABLE_CONSENT
+
+PLANAR_MARGIN = 1.02  # UTM scale error stays far below 2 % across a city
+PLANAR_SLACK_M = 5
+
+
+class ScenarioError(ValueError):
+    """The scenario names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class People:
+    """The scenario's active people who may be planned, by index."""
+
+    ids: IntArray
+    needed: IntArray
+    weight: IntArray
+    in_hazard: npt.NDArray[np.bool_]
+    welfare: npt.NDArray[np.bool_]
+    barrier_free: npt.NDArray[np.bool_]
+    capability: list[str | None]
+    no_consent: list[tuple[int, int]]  # active people in scope without consent: (pk, needed)
+
+    def index_of(self) -> dict[int, int]:
+        return {int(pk): index for index, pk in enumerate(self.ids)}
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Supporters or shelters open in the scenario, by index: pk and capacity (-1 = none)."""
+
+    ids: IntArray
+    capacity: IntArray
+
+    def index_of(self) -> dict[int, int]:
+        return {int(pk): index for index, pk in enumerate(self.ids)}
+
+
+def utm_srid(lon: float, lat: float) -> int:
+    zone = int((lon + 180) // 6) + 1
+    return (32600 if lat >= 0 else 32700) + zone
+
+
+def scope_neighbourhood(scenario: Scenario) -> Neighbourhood | None:
+    if scenario.neighbourhood is None:
+        return None
+    found = Neighbourhood.objects.filter(code=scenario.neighbourhood).first()
+    if found is None:
+        raise ScenarioError(f"no neighbourhood with code {scenario.neighbourhood!r}")
+    return found
+
+
+def resolve_ids(model: type[Supporter] | type[Shelter], external_ids: frozenset[str]) -> list[int]:
+    found = dict(
+        model.objects.filter(external_id__in=external_ids).values_list("external_id", "pk")
+    )
+    missing = sorted(external_ids - found.keys())
+    if missing:
+        kind = model._meta.verbose_name
+        raise ScenarioError(f"no {kind} with ID {', '.join(missing)}")
+    return sorted(found.values())
+
+
+def scope_people(area: Neighbourhood | None) -> QuerySet[Person]:
+    """The people a run plans: active ones, in the neighbourhood if one is given."""
+    people = Person.objects.active()
+    return people if area is None else people.filter(neighbourhood=area)
+
+
+def load_people(scenario: Scenario, policy: Policy, area: Neighbourhood | None) -> People:
+    rows = (
+        scope_people(area)
+        .annotate(home_in_hazard=inside_hazard(scenario.hazard))
+        .order_by("pk")
+        .values_list("pk", "mobility", "medical_devices", "reasons", "consent", "home_in_hazard")
+    )
+    ids, needed, weight, in_hazard, welfare, barrier_free, capability = [], [], [], [], [], [], []
+    no_consent = []
+    for pk, mobility, devices, reasons, consent, home_in_hazard in rows.iterator(chunk_size=20_000):
+        if consent not in SHAREABLE_CONSENT:
+            no_consent.append((pk, needs.supporters_needed(mobility)))
+            continue
+        ids.append(pk)
+        needed.append(needs.supporters_needed(mobility))
+        weight.append(policy.weight(in_hazard_area=home_in_hazard, medical_device=bool(devices)))
+        in_hazard.append(home_in_hazard)
+        welfare.append(needs.needs_welfare_shelter(mobility, devices, reasons))
+        barrier_free.append(needs.needs_barrier_free(mobility))
+        capability.append(needs.needs_capability(mobility))
+    return People(
+        ids=np.array(ids, dtype=np.int64),
+        needed=np.array(needed, dtype=np.int64),
+        weight=np.array(weight, dtype=np.int64),
+        in_hazard=np.array(in_hazard, dtype=bool),
+        welfare=np.array(welfare, dtype=bool),
+        barrier_free=np.array(barrier_free, dtype=bool),
+        capability=capability,
+        no_consent=no_consent,
+    )
+
+
+def _copy_in(table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def copy_pairs(query: str, params: dict[str, Any]) -> Arcs:
+    """Run a query of three int4 columns and read its rows as arrays."""
+    buffer = bytearray()
+    with connection.cursor() as cursor:
+        sql = cursor.mogrify(query, params)
+        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
+            for chunk in copy:
+                buffer += chunk
+    # 19 bytes of header, then per row: field count (int16) and three (length, value) pairs
+    # of int32, all big-endian; two bytes of trailer.
+    row = np.dtype(
+        [
+            ("n", ">i2"),
+            ("l1", ">i4"),
+            ("a", ">i4"),
+            ("l2", ">i4"),
+            ("b", ">i4"),
+            ("l3", ">i4"),
+            ("c", ">i4"),
+        ]
+    )
+    rows = np.frombuffer(bytes(buffer[19:-2]), dtype=row)
+    return Arcs(rows["a"].astype(np.int64), rows["b"].astype(np.int64), rows["c"].astype(np.int64))
+
+
+class PlanningTables:
+    """The scenario's people, supporters and shelters as scratch tables of this run.
+
+    They are UNLOGGED tables named after this database session rather than TEMPORARY ones,
+    because PostgreSQL scans temporary tables in the leader process only, while the joins
+    below run about twice as fast with parallel workers. They are created inside the run's
+    transaction, so a failed run leaves nothing, and are dropped when the run ends.
+    """
+
+    def __init__(self, scenario: Scenario, policy: Policy, people: People) -> None:
+        self.scenario, self.policy, self.people = scenario, policy, people
+        self.srid = 0
+        self.person = self.supporter = self.shelter = self.rejected = ""
+
+    def __enter__(self) -> "PlanningTables":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            suffix = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+        self.person, self.supporter = f"plan_person_{suffix}", f"plan_supporter_{suffix}"
+        self.shelter, self.rejected = f"plan_shelter_{suffix}", f"plan_rejected_{suffix}"
+        self._drop()
+        people = self.people
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {self.person} (idx int4, id bigint, capability text, "
+                "welfare boolean, barrier_free boolean, location geography, xy geometry)"
+            )
+        _copy_in(
+            self.person,
+            ("idx", "id", "capability", "welfare", "barrier_free"),
+            (
+                (
+                    i,
+                    int(people.ids[i]),
+                    people.capability[i],
+                    bool(people.welfare[i]),
+                    bool(people.barrier_free[i]),
+                )
+                for i in range(len(people.ids))
+            ),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT ST_X(c), ST_Y(c) FROM (
+                    SELECT ST_Centroid(ST_Collect(p.location::geometry)) AS c
+                    FROM {self.person} pp JOIN registry_person p ON p.id = pp.id
+                ) centre
+                """
+            )
+            lon, lat = cursor.fetchone() or (None, None)
+            self.srid = utm_srid(lon, lat) if lon is not None else 32654
+            cursor.execute(
+                f"""
+                UPDATE {self.person} pp
+                SET location = p.location, xy = ST_Transform(p.location::geometry, %s)
+                FROM registry_person p WHERE p.id = pp.id
+                """,
+                [self.srid],
+            )
+            cursor.execute(f"CREATE INDEX ON {self.person} USING gist (xy)")
+            cursor.execute(f"ANALYZE {self.person}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._drop()
+
+    def _drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {self.person}, {self.supporter}, {self.shelter}, {self.rejected}"
+            )
+
+    def supporters(self, away: list[int], rejected: list[tuple[int, int]]) -> Targets:
+        """Supporters who are active, available in the slot and not away."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                CREATE UNLOGGED TABLE {self.supporter} AS
+                SELECT (row_number() OVER (ORDER BY id) - 1)::int4 AS idx, id, capacity, location,
+                       ST_Transform(location::geometry, %(srid)s) AS xy,
+                       can_push_wheelchair, can_carry, has_car, person_id
+                FROM registry_supporter
+                WHERE active AND available @> ARRAY[%(slot)s]::varchar[] AND NOT id = ANY(%(away)s)
+                """,
+                {"srid": self.srid, "slot": self.scenario.slot, "away": away},
+            )
+            cursor.execute(f"CREATE INDEX ON {self.supporter} USING gist (xy)")
+            cursor.execute(f"ANALYZE {self.supporter}")
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {self.rejected} (person_id bigint, supporter_id bigint)"
+            )
+            cursor.execute(f"SELECT id, capacity FROM {self.supporter} ORDER BY idx")
+            rows = cursor.fetchall()
+        _copy_in(self.rejected, ("person_id", "supporter_id"), iter(rejected))
+        return Targets(
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            capacity=np.array([max(r[1], 0) for r in rows], dtype=np.int64),
+        )
+
+    def supporter_arcs(self) -> Arcs:
+        """Every person-supporter pair within reach that the rules allow (planning.md 1-5)."""
+        reach = self.policy.supporter_reach_m
+        return copy_pairs(
+            f"""
+            SELECT pi, si, round(d)::int4 FROM (
+                SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
+                FROM {self.person} p JOIN {self.supporter} s ON ST_DWithin(p.xy, s.xy, %(planar)s)
+                WHERE (s.person_id IS NULL OR s.person_id <> p.id)
+                  AND (p.capability IS NULL
+                       OR (p.capability = 'wheelchair' AND s.can_push_wheelchair)
+                       OR (p.capability = 'carry' AND (s.can_carry OR s.has_car)))
+                  AND NOT EXISTS (SELECT 1 FROM {self.rejected} r
+                                  WHERE r.person_id = p.id AND r.supporter_id = s.id)
+                OFFSET 0  -- keeps PostgreSQL from computing each distance twice
+            ) pairs WHERE d <= %(reach)s
+            """,
+            {"planar": reach * PLANAR_MARGIN + PLANAR_SLACK_M, "reach": reach},
+        )
+
+    def shelters(self, closed: list[int]) -> Targets:
+        """Shelters designated for the hazard, outside its areas, and open."""
+        safe = Shelter.objects.safe_for(self.scenario.hazard).exclude(pk__in=closed)
+        sql, params = safe.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {self.shelter} AS "
+                "SELECT (row_number() OVER (ORDER BY s.id) - 1)::int4 AS idx, s.id, s.capacity, "
+                "s.location, ST_Transform(s.location::geometry, %s) AS xy, "
+                "s.kind = %s AS welfare, s.barrier_free FROM registry_shelter s "
+                f"WHERE s.id IN ({sql})",
+                [self.srid, ShelterKind.WELFARE_SHELTER, *params],
+            )
+            cursor.execute(f"CREATE INDEX ON {self.shelter} USING gist (xy)")
+            cursor.execute(f"ANALYZE {self.shelter}")
+            cursor.execute(f"SELECT id, capacity FROM {self.shelter} ORDER BY idx")
+            rows = cursor.fetchall()
+        return Targets(
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            capacity=np.array([-1 if r[1] is None else r[1] for r in rows], dtype=np.int64),
+        )
+
+    def shelter_arcs(self, nearest: int, only: IntArray | None = None) -> Arcs:
+        """The `nearest` eligible shelters of each person (of the people given by index in
+        `only`, or all), by the kind and barrier-free rules (planning.md 3-4), nearest on the
+        city's plane first and whether in reach or not: shelter_lists decides what to keep."""
+        return copy_pairs(
+            f"""
+            SELECT p.idx, c.idx, c.d
+            FROM {self.person} p JOIN unnest(%(only)s::int4[]) AS chosen (idx) USING (idx)
+            CROSS JOIN LATERAL (
+                SELECT s.idx, round(ST_Distance(p.location, s.location))::int4 AS d
+                FROM {self.shelter} s
+                WHERE s.welfare = p.welfare AND (s.barrier_free OR NOT p.barrier_free)
+                ORDER BY s.xy <-> p.xy LIMIT %(nearest)s
+            ) c
+            """,
+            {
+                "nearest": nearest,
+                "only": list(range(len(self.people.ids)))
+                if only is None
+                else [int(i) for i in only],
+            },
+        )
+
+    def welfare_shelter_arcs(self) -> Arcs:
+        """Every welfare shelter within reach of every person who needs one: a complete list,
+        since welfare shelters are few. Driven from the shelters, so that the people's index
+        answers each one."""
+        reach = self.policy.shelter_reach_m
+        return copy_pairs(
+            f"""
+            SELECT pi, si, round(d)::int4 FROM (
+                SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
+                FROM {self.shelter} s JOIN {self.person} p ON ST_DWithin(s.xy, p.xy, %(planar)s)
+                WHERE s.welfare AND p.welfare AND (s.barrier_free OR NOT p.barrier_free)
+                OFFSET 0
+            ) pairs WHERE d <= %(reach)s
+            """,
+            {"planar": reach * PLANAR_MARGIN + PLANAR_SLACK_M, "reach": reach},
+        )
+
+    def welfare_shelter_count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {self.shelter} WHERE welfare")
+            return int(cursor.fetchone()[0])
+
+    def pair_distances(
+        self, table: str, pairs: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], int]:
+        """Geodesic metres between given (person pk, supporter or shelter pk) pairs."""
+        if not pairs:
+            return {}
+        model = {"supporter": Supporter, "shelter": Shelter}[table]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.id, t.id, round(ST_Distance(p.location, t.location))::int "
+                f"FROM unnest(%s::bigint[], %s::bigint[]) AS pair(person_id, target_id) "
+                f"JOIN registry_person p ON p.id = pair.person_id "
+                f"JOIN {model._meta.db_table} t ON t.id = pair.target_id",
+                [[p for p, _ in pairs], [t for _, t in pairs]],
+            )
+            return {(p, t): d for p, t, d in cursor.fetchall()}

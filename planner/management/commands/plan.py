@@ -1,0 +1,59 @@
+"""`python manage.py plan --hazard KIND --slot SLOT [--neighbourhood CODE] [--json]`."""
+
+import getpass
+import json
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from planner.candidates import ScenarioError
+from planner.reports import run_json, run_summary
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from registry.models.choices import HazardKind, TimeSlot
+
+
+class Command(BaseCommand):
+    help = "Plan a scenario: who helps whom and where each person goes. Saves the run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--hazard", required=True, choices=HazardKind.values)
+        parser.add_argument("--slot", required=True, choices=TimeSlot.values)
+        parser.add_argument("--neighbourhood", help="plan one neighbourhood (its code)")
+        parser.add_argument(
+            "--away", action="append", default=[], metavar="SUPPORTER_ID",
+            help="a supporter who is away (repeat for more)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--closed", action="append", default=[], metavar="SHELTER_ID",
+            help="a shelter that is closed (repeat for more)",
+        )  # fmt: skip
+        parser.add_argument("--json", action="store_true", help="print the run as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scenario = Scenario(
+            hazard=options["hazard"],
+            slot=options["slot"],
+            neighbourhood=options["neighbourhood"],
+            away_supporters=frozenset(options["away"]),
+            closed_shelters=frozenset(options["closed"]),
+        )
+        started = time.perf_counter()
+        quiet = options["json"]
+
+        def progress(message: str) -> None:
+            stream = self.stderr if quiet else self.stdout
+            stream.write(f"  [{time.perf_counter() - started:5.1f} s] {message}")
+            stream.flush()
+
+        try:
+            run = plan_run_create(
+                scenario=scenario, performed_by=getpass.getuser(), progress=progress
+            )
+        except ScenarioError as error:
+            raise CommandError(str(error), returncode=2) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(run_json(run), ensure_ascii=False))
+        else:
+            self.stdout.write("\n".join(run_summary(run)))

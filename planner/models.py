@@ -1,0 +1,246 @@
+"""Plan runs: one scenario planned, with each person's outcome and every assignment."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Neighbourhood, Person, Shelter, Supporter
+from registry.models.choices import HazardKind, TimeSlot
+
+
+class CoverStatus(models.TextChoices):
+    COVERED = "covered", _("Covered")
+    PARTIAL = "partial", _("Partly covered")
+    UNCOVERED = "uncovered", _("Uncovered")
+    NO_CONSENT = "no_consent", _("No consent")
+
+
+class MissingReason(models.TextChoices):
+    NO_SUPPORTER_IN_REACH = "no_supporter_in_reach", _("No supporter within reach")
+    NO_SUPPORTER_IN_SLOT = "no_supporter_in_slot", _("No supporter available at that time")
+    NO_CAPABLE_SUPPORTER = "no_capable_supporter", _("No supporter able to move this person")
+    SUPPORTERS_AT_CAPACITY = "supporters_at_capacity", _("Supporters nearby are all taken")
+    NO_SAFE_SHELTER = "no_safe_shelter", _("No safe shelter within reach")
+    SHELTERS_FULL = "shelters_full", _("Shelters within reach are full")
+
+
+class SupportRole(models.TextChoices):
+    INFORM = "inform", _("Passing on warnings")
+    CHECK_SAFETY = "check_safety", _("Checking safety")
+    GUIDE = "guide", _("Guiding and moving")
+
+
+class AssignmentState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanRun(models.Model):
+    hazard = models.CharField(_("hazard"), max_length=16, choices=HazardKind.choices)
+    slot = models.CharField(_("time slot"), max_length=16, choices=TimeSlot.choices)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the whole city."),
+    )
+    away_supporters = ArrayField(
+        models.BigIntegerField(), verbose_name=_("supporters away"), default=list, blank=True
+    )
+    closed_shelters = ArrayField(
+        models.BigIntegerField(), verbose_name=_("shelters closed"), default=list, blank=True
+    )
+    parameters = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    timings = models.JSONField(_("seconds taken"), default=dict)
+    stats = models.JSONField(_("statistics"), default=dict)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    performed_by = models.CharField(_("performed by"), max_length=150)
+
+    class Meta:
+        verbose_name = _("plan run")
+        verbose_name_plural = _("plan runs")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            # Serves "the latest run of this scenario" for carrying confirmed assignments.
+            models.Index(fields=["hazard", "slot", "-started_at"], name="planrun_scenario_latest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hazard__in=HazardKind.values), name="planrun_hazard_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__in=TimeSlot.values), name="planrun_slot_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="planrun_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.neighbourhood.code if self.neighbourhood else "city"
+        return f"#{self.pk} {self.hazard} {self.slot} {scope}"
+
+
+class PersonPlan(models.Model):
+    """A person's outcome in one run."""
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="person_plans")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="plans")
+    needed = models.PositiveSmallIntegerField(_("supporters needed"))
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    in_hazard_area = models.BooleanField(_("home in hazard area"))
+    status = models.CharField(_("status"), max_length=12, choices=CoverStatus.choices)
+    reasons = ArrayField(
+        models.CharField(max_length=32, choices=MissingReason.choices),
+        verbose_name=_("what is missing"),
+        default=list,
+    )
+
+    class Meta:
+        verbose_name = _("person's plan")
+        verbose_name_plural = _("people's plans")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="personplan_once_per_run"),
+            models.CheckConstraint(
+                condition=Q(status__in=CoverStatus.values), name="personplan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reasons__contained_by=MissingReason.values),
+                name="personplan_reasons_valid",
+            ),
+        ]
+        indexes = [
+            # Serves a person's latest plan (printouts, the person page).
+            models.Index(fields=["person", "-run"], name="personplan_person_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in run {self.run_id}: {self.status}"
+
+
+class Decision(models.Model):
+    """What is common to both kinds of assignment: its state and who decided it, when."""
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=AssignmentState.choices, default=AssignmentState.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance (m)"))
+
+    class Meta:
+        abstract = True
+
+
+class SupporterAssignment(Decision):
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="supporter_assignments")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="supporter_assignments"
+    )
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="assignments")
+    roles = ArrayField(
+        models.CharField(max_length=16, choices=SupportRole.choices), verbose_name=_("roles")
+    )
+    supporter_in_hazard_area = models.BooleanField(_("supporter lives in the hazard area"))
+    supporter_elderly = models.BooleanField(_("supporter is elderly"))
+
+    class Meta:
+        verbose_name = _("supporter assignment")
+        verbose_name_plural = _("supporter assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "person", "supporter"], name="supporterassignment_once_per_run"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AssignmentState.values),
+                name="supporterassignment_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(roles__contained_by=SupportRole.values) & Q(roles__len__gt=0),
+                name="supporterassignment_roles_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "state"], name="supporterassignment_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter_id} → {self.person_id} ({self.state})"
+
+
+class ShelterAssignment(Decision):
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="shelter_assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shelter_assignments")
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="assignments")
+
+    class Meta:
+        verbose_name = _("shelter assignment")
+        verbose_name_plural = _("shelter assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "person"], name="shelterassignment_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AssignmentState.values), name="shelterassignment_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "state"], name="shelterassignment_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.shelter_id} ({self.state})"
+
+
+class DroppedAssignment(models.Model):
+    """A confirmed assignment a run could not keep, and why: reported, never silent."""
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="dropped")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, null=True, related_name="+")
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, null=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("dropped assignment")
+        verbose_name_plural = _("dropped assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supporter__isnull=False) ^ Q(shelter__isnull=False),
+                name="droppedassignment_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.reason}"

@@ -1,0 +1,59 @@
+"""A scenario and the planning policy it is planned under."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Scenario:
+    hazard: str
+    slot: str
+    neighbourhood: str | None = None  # a neighbourhood code; None for the whole city
+    away_supporters: frozenset[str] = field(default_factory=frozenset)  # supporter IDs
+    closed_shelters: frozenset[str] = field(default_factory=frozenset)  # shelter IDs
+
+
+@dataclass(frozen=True)
+class Policy:
+    """planning.md's numbers, as the city set them in settings.PLANNING."""
+
+    supporter_reach_m: int
+    shelter_reach_m: int
+    weight_base: int
+    weight_home_in_hazard_area: int
+    weight_medical_device: int
+    first_place_value: int
+    other_place_value: int
+    elderly_supporter_age: int
+    recruitment_hints: int
+
+    @classmethod
+    def from_settings(cls) -> "Policy":
+        numbers = settings.PLANNING
+        return cls(
+            supporter_reach_m=numbers["SUPPORTER_REACH_M"],
+            shelter_reach_m=numbers["SHELTER_REACH_M"],
+            weight_base=numbers["WEIGHT_BASE"],
+            weight_home_in_hazard_area=numbers["WEIGHT_HOME_IN_HAZARD_AREA"],
+            weight_medical_device=numbers["WEIGHT_MEDICAL_DEVICE"],
+            first_place_value=numbers["FIRST_PLACE_VALUE"],
+            other_place_value=numbers["OTHER_PLACE_VALUE"],
+            elderly_supporter_age=numbers["ELDERLY_SUPPORTER_AGE"],
+            recruitment_hints=numbers["RECRUITMENT_HINTS"],
+        )
+
+    def as_parameters(self) -> dict[str, Any]:
+        return {
+            **self.__dict__,
+            "supporters_needed": dict(settings.PLANNING["SUPPORTERS_NEEDED"]),
+            "welfare_care_level": settings.PLANNING["WELFARE_CARE_LEVEL"],
+        }
+
+    def weight(self, *, in_hazard_area: bool, medical_device: bool) -> int:
+        return (
+            self.weight_base
+            + (self.weight_home_in_hazard_area if in_hazard_area else 0)
+            + (self.weight_medical_device if medical_device else 0)
+        )
