@@ -211,7 +211,8 @@ class PlanningTables:
                 """
             )
             lon, lat = cursor.fetchone() or (None, None)
-            self.srid = utm_srid(lon, lat) if lon is not None else 32654
+            # With nobody to plan, any zone will do.
+            self.srid = utm_srid(lon, lat) if lon is not None and lat is not None else 32654
             cursor.execute(
                 f"""
                 UPDATE {self.person} pp
@@ -229,9 +230,8 @@ class PlanningTables:
 
     def _drop(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DROP TABLE IF EXISTS {self.person}, {self.supporter}, {self.shelter}, {self.rejected}"
-            )
+            tables = ", ".join((self.person, self.supporter, self.shelter, self.rejected))
+            cursor.execute(f"DROP TABLE IF EXISTS {tables}")
 
     def supporters(self, away: list[int], rejected: list[tuple[int, int]]) -> Targets:
         """Supporters who are active, available in the slot and not away."""

@@ -58,7 +58,8 @@ def _supporters_near(
             f"""
             SELECT p.idx,
                    count(*) AS any_time,
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {tables.supporter} ps WHERE ps.id = s.id))
+                   count(*) FILTER (
+                       WHERE EXISTS (SELECT 1 FROM {tables.supporter} ps WHERE ps.id = s.id))
             FROM {tables.person} p JOIN unnest(%(short)s::int4[]) AS short (idx) USING (idx)
             JOIN registry_supporter s ON ST_DWithin(p.location, s.location, %(reach)s)
             WHERE s.active AND s.person_id IS DISTINCT FROM p.id

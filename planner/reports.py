@@ -60,10 +60,12 @@ def run_summary(run: PlanRun) -> list[str]:
     scope = f"neighbourhood {run.neighbourhood.code}" if run.neighbourhood else "the whole city"
     lines = [
         f"Plan run {run.pk}: {run.get_hazard_display()} / {run.get_slot_display()}, {scope}",
-        f"  people {stats['people']:,}: covered {stats['covered']:,}, partial {stats['partial']:,}, "
-        f"uncovered {stats['uncovered']:,}, no consent {stats['no_consent']:,}",
+        f"  people {stats['people']:,}: covered {stats['covered']:,}, "
+        f"partial {stats['partial']:,}, uncovered {stats['uncovered']:,}, "
+        f"no consent {stats['no_consent']:,}",
         f"  in the hazard area without full cover: {stats['in_hazard_area_not_covered']:,}",
-        f"  supporters living in the hazard area they serve: {stats['supporters_in_hazard_area']:,}; "
+        "  supporters living in the hazard area they serve: "
+        f"{stats['supporters_in_hazard_area']:,}; "
         f"elderly supporters: {stats['elderly_supporters']:,}",
         f"  confirmed assignments kept: {stats['kept']:,}; dropped: {stats['dropped']:,}",
         f"  total distance: supporters {stats['supporter_distance_m']:,} m, "

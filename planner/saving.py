@@ -85,14 +85,18 @@ def save_run(
     shelter_rows = []
     for p, _, kept in shelter_plan.kept:
         sheltered[p] = True
-        shelter_rows.append((run.pk, kept.person, kept.target, kept.distance,
-                             AssignmentState.CONFIRMED, kept.decided_by, kept.decided_at))  # fmt: skip
+        shelter_rows.append(
+            (run.pk, kept.person, kept.target, kept.distance, AssignmentState.CONFIRMED,
+             kept.decided_by, kept.decided_at)
+        )  # fmt: skip
     arcs = shelter_plan.lists.arcs
     for i in np.flatnonzero(shelter_plan.solution.chosen):
         p = int(arcs.person[i])
         sheltered[p] = True
-        shelter_rows.append((run.pk, int(people.ids[p]), int(shelters.ids[arcs.target[i]]),
-                             int(arcs.distance[i]), AssignmentState.PROPOSED, None, None))  # fmt: skip
+        shelter_rows.append(
+            (run.pk, int(people.ids[p]), int(shelters.ids[arcs.target[i]]), int(arcs.distance[i]),
+             AssignmentState.PROPOSED, None, None)
+        )  # fmt: skip
 
     supporter_rows = _supporter_rows(run, people, supporters, supporter_plan)
     statuses = [

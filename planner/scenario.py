@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
+from registry.needs import planning
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Policy:
 
     @classmethod
     def from_settings(cls) -> "Policy":
-        numbers = settings.PLANNING
+        numbers = planning()
         return cls(
             supporter_reach_m=numbers["SUPPORTER_REACH_M"],
             shelter_reach_m=numbers["SHELTER_REACH_M"],
@@ -47,8 +47,8 @@ class Policy:
     def as_parameters(self) -> dict[str, Any]:
         return {
             **self.__dict__,
-            "supporters_needed": dict(settings.PLANNING["SUPPORTERS_NEEDED"]),
-            "welfare_care_level": settings.PLANNING["WELFARE_CARE_LEVEL"],
+            "supporters_needed": dict(planning()["SUPPORTERS_NEEDED"]),
+            "welfare_care_level": planning()["WELFARE_CARE_LEVEL"],
         }
 
     def weight(self, *, in_hazard_area: bool, medical_device: bool) -> int:

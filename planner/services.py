@@ -152,9 +152,9 @@ def _plan_supporters(
         if s is None:
             reason = diagnosis.supporter_unavailable(assignment.supporter, tables.scenario)
         elif arc < 0:
+            distance = distances.get((assignment.person_id, assignment.supporter_id), 0)
             reason = diagnosis.pair_not_allowed(
-                assignment.supporter, distances.get((assignment.person_id, assignment.supporter_id), 0),
-                people.capability[p], policy,
+                assignment.supporter, distance, people.capability[p], policy,
             )  # fmt: skip
         elif capacity[s] <= 0:
             reason = "the supporter has no capacity left for this person"

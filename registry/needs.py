@@ -2,10 +2,17 @@
 functions, so that the model's properties and the planner's set-based reads share one rule."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 
 from registry.models.choices import CARE_LEVEL_REASONS, Mobility, Reason
+
+
+def planning() -> dict[str, Any]:
+    """settings.PLANNING, typed: the city's planning policy."""
+    numbers: dict[str, Any] = settings.PLANNING
+    return numbers
 
 
 def care_level(reasons: Iterable[str]) -> int:
@@ -14,8 +21,7 @@ def care_level(reasons: Iterable[str]) -> int:
 
 
 def supporters_needed(mobility: str) -> int:
-    needed: dict[str, int] = settings.PLANNING["SUPPORTERS_NEEDED"]
-    return needed[mobility]
+    return int(planning()["SUPPORTERS_NEEDED"][mobility])
 
 
 def needs_welfare_shelter(
@@ -25,7 +31,7 @@ def needs_welfare_shelter(
     return (
         mobility == Mobility.BEDRIDDEN
         or any(True for _ in medical_devices)
-        or care_level(reasons) >= settings.PLANNING["WELFARE_CARE_LEVEL"]
+        or care_level(reasons) >= int(planning()["WELFARE_CARE_LEVEL"])
     )
 
 

@@ -155,7 +155,7 @@ LEAFLET_CONFIG = {
 }
 
 # The planning policy (planning.md): every number is the city's to change.
-PLANNING = {
+PLANNING: dict[str, Any] = {
     "SUPPORTER_REACH_M": env_int("SASAEAI_SUPPORTER_REACH_M", 500, minimum=1),
     "SHELTER_REACH_M": env_int("SASAEAI_SHELTER_REACH_M", 5_000, minimum=1),
     "SUPPORTERS_NEEDED": {
