@@ -1,0 +1,163 @@
+"""Plan the city-scale demo town and print where the time and memory go, beside a
+nearest-first greedy baseline on the same candidates.
+
+    .venv/bin/python -m bench.plan_city [--hazard flood] [--slot weekday_night]
+
+Runs on its own database (sasaeai_bench), building the city-scale town there first when it is
+not already there (100,000 people, 50,000 supporters, 1,000 shelters), and clears earlier plan
+runs so that every measurement starts from the same state.
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from bench.setup import django_on_bench_database, machine, peak_rss_mb
+
+CITY = {"people": 100_000, "supporters": 50_000, "shelters": 1_000}
+
+
+def ensure_city() -> None:
+    from registry.demo.loader import demo_town_load
+    from registry.demo.town import build_town
+    from registry.models import Person
+    from registry.services import registry_wipe
+
+    if Person.objects.count() == CITY["people"]:
+        return
+    print("building the city-scale demo town first ...", flush=True)
+    registry_wipe()
+    demo_town_load(
+        build_town(
+            seed=1, people=CITY["people"], supporters=CITY["supporters"], shelters=CITY["shelters"]
+        )
+    )
+
+
+def greedy_baseline(scenario: object) -> dict[str, float]:
+    """Nearest first: people in order of weight (heaviest first), each taking the nearest
+    supporters that still have room; then each taking the nearest shelter with room."""
+    from django.db import transaction
+
+    from planner.candidates import PlanningTables, load_people
+    from planner.matching import UNLIMITED
+    from planner.scenario import Policy, Scenario
+
+    assert isinstance(scenario, Scenario)
+    policy = Policy.from_settings()
+    with transaction.atomic():
+        people = load_people(scenario, policy, None)
+        with PlanningTables(scenario, policy, people) as tables:
+            supporters = tables.supporters([], [])
+            arcs = tables.supporter_arcs()
+            shelters = tables.shelters([])
+            shelter_arcs = tables.shelter_arcs(64)
+        transaction.set_rollback(True)
+    started = time.perf_counter()
+    order = np.argsort(-people.weight, kind="stable")
+    capacity = supporters.capacity.copy()
+    by_person = np.lexsort((arcs.distance, arcs.person))
+    bounds = np.searchsorted(arcs.person[by_person], np.arange(len(people.ids) + 1))
+    filled = np.zeros(len(people.ids), dtype=np.int64)
+    value = distance = 0
+    for p in order:
+        for i in by_person[bounds[p] : bounds[p + 1]]:
+            if filled[p] >= people.needed[p]:
+                break
+            s = arcs.target[i]
+            if capacity[s] > 0:
+                capacity[s] -= 1
+                value += int(people.weight[p]) * (
+                    policy.first_place_value if filled[p] == 0 else policy.other_place_value
+                )
+                filled[p] += 1
+                distance += int(arcs.distance[i])
+    room = shelters.capacity.copy()
+    by_person = np.lexsort((shelter_arcs.distance, shelter_arcs.person))
+    bounds = np.searchsorted(shelter_arcs.person[by_person], np.arange(len(people.ids) + 1))
+    sheltered = shelter_value = shelter_distance = 0
+    for p in order:
+        for i in by_person[bounds[p] : bounds[p + 1]]:
+            s = shelter_arcs.target[i]
+            if shelter_arcs.distance[i] <= policy.shelter_reach_m and room[s] != 0:
+                if room[s] != UNLIMITED:
+                    room[s] -= 1
+                sheltered += 1
+                shelter_value += int(people.weight[p])
+                shelter_distance += int(shelter_arcs.distance[i])
+                break
+    return {
+        "seconds": time.perf_counter() - started,
+        "supported": int((filled > 0).sum()),
+        "fully_supported": int((filled >= people.needed).sum()),
+        "places": int(filled.sum()),
+        "value": value,
+        "distance": distance,
+        "sheltered": sheltered,
+        "shelter_value": shelter_value,
+        "shelter_distance": shelter_distance,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hazard", default="flood")
+    parser.add_argument("--slot", default="weekday_night")
+    args = parser.parse_args()
+    django_on_bench_database()
+    ensure_city()
+
+    from planner.models import PersonPlan, PlanRun, ShelterAssignment, SupporterAssignment
+    from planner.scenario import Scenario
+    from planner.services import plan_run_create
+
+    PlanRun.objects.all().delete()
+    scenario = Scenario(hazard=args.hazard, slot=args.slot)
+    started = time.perf_counter()
+    run = plan_run_create(scenario=scenario, performed_by="bench")
+    seconds = time.perf_counter() - started
+    peak = peak_rss_mb()
+    stats, timings = run.stats, run.timings
+    planned = PersonPlan.objects.filter(run=run).exclude(status="no_consent")
+    places = SupporterAssignment.objects.filter(run=run).count()
+    supported = planned.exclude(reasons__overlap=[
+        "no_supporter_in_reach", "no_supporter_in_slot", "no_capable_supporter",
+        "supporters_at_capacity",
+    ]).count()  # fmt: skip
+    sheltered = ShelterAssignment.objects.filter(run=run).count()
+    with_one = SupporterAssignment.objects.filter(run=run).values("person").distinct().count()
+    baseline = greedy_baseline(scenario)
+
+    print(f"plan the city ({args.hazard}, {args.slot}) ({machine()})")
+    print(
+        f"  {stats['people']:,} people ({stats['people'] - stats['no_consent']:,} planned), "
+        f"{stats['supporter_pairs']:,} person-supporter pairs, {stats['shelter_pairs']:,} "
+        f"person-shelter pairs ({stats['shelter_rounds']} rounds)"
+    )
+    for step in ("candidates", "supporters", "shelters", "gaps", "save"):
+        print(f"  {step:<22}{timings[step]:6.1f} s")
+    print(f"  {'whole run':<22}{seconds:6.1f} s   peak RSS {peak:,.0f} MB")
+    print(
+        f"  optimum : {with_one:,} people with a supporter, "
+        f"{supported:,} with every supporter they need, {places:,} places, "
+        f"value {stats['supporter_value']:,}, {stats['supporter_distance_m']:,} m; "
+        f"{sheltered:,} sheltered, value {stats['shelter_value']:,}, "
+        f"{stats['shelter_distance_m']:,} m"
+    )
+    print(
+        f"  baseline: {baseline['supported']:,} people with a supporter, "
+        f"{baseline['fully_supported']:,} with every supporter they need, "
+        f"{baseline['places']:,} places, value {baseline['value']:,}, "
+        f"{baseline['distance']:,} m; {baseline['sheltered']:,} sheltered, value "
+        f"{baseline['shelter_value']:,}, {baseline['shelter_distance']:,} m "
+        f"(nearest first, {baseline['seconds']:.1f} s)"
+    )
+    print(
+        f"  covered {stats['covered']:,}, partial {stats['partial']:,}, "
+        f"uncovered {stats['uncovered']:,}, no consent {stats['no_consent']:,}"
+    )
+
+
+if __name__ == "__main__":
+    main()
