@@ -40,9 +40,14 @@ def test_it_uses_the_official_names_of_the_eight_hazards():
 
 
 def _labels() -> list[object]:
-    """Every label the registry shows: model names, field names, help texts and choices."""
+    """Every label the registry and the planner show: model names, field names, help texts
+    and choices."""
     labels: list[object] = []
-    for model in apps.get_app_config("registry").get_models():
+    models = [
+        *apps.get_app_config("registry").get_models(),
+        *apps.get_app_config("planner").get_models(),
+    ]
+    for model in models:
         labels += [model._meta.verbose_name, model._meta.verbose_name_plural]
         for field in model._meta.get_fields():
             for attr in ("verbose_name", "help_text"):

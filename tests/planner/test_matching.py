@@ -184,3 +184,50 @@ def test_it_reaches_the_same_optimum_as_brute_force(problem):
     per_target = np.bincount(arcs.target[solution.chosen], minlength=len(problem.capacity))
     assert np.all(per_person <= problem.needed - problem.filled)
     assert np.all(per_target <= problem.capacity)
+
+
+def brute_force_shelters(problem: ShelterProblem) -> tuple[int, int]:
+    arcs = problem.arcs
+    best = (0, 0)
+    limit = np.where(problem.capacity == UNLIMITED, len(problem.weights), problem.capacity)
+    for size in range(len(arcs) + 1):
+        for subset in itertools.combinations(range(len(arcs)), size):
+            chosen = list(subset)
+            per_person = np.bincount(arcs.person[chosen], minlength=len(problem.weights))
+            per_target = np.bincount(arcs.target[chosen], minlength=len(problem.capacity))
+            if np.any(per_person > problem.wanted.astype(int)) or np.any(per_target > limit):
+                continue
+            value = int(problem.weights[per_person > 0].sum())
+            distance = int(arcs.distance[chosen].sum())
+            if (value, -distance) > (best[0], -best[1]):
+                best = (value, distance)
+    return best
+
+
+@st.composite
+def small_shelter_problems(draw):
+    people = draw(st.integers(1, 4))
+    shelters = draw(st.integers(1, 3))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, people - 1), st.integers(0, shelters - 1)),
+            max_size=8,
+            unique=True,
+        )
+    )
+    return ShelterProblem(
+        weights=np.array(draw(st.lists(st.integers(1, 4), min_size=people, max_size=people))),
+        wanted=np.array(draw(st.lists(st.booleans(), min_size=people, max_size=people))),
+        capacity=np.array(
+            draw(st.lists(st.integers(UNLIMITED, 2), min_size=shelters, max_size=shelters))
+        ),
+        arcs=Arcs.of([(p, s, draw(st.integers(0, 5000))) for p, s in pairs]),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_shelter_problems())
+def test_it_sends_people_to_shelters_as_well_as_brute_force(problem):
+    solution = match_shelters(problem)
+
+    assert (solution.value, solution.distance) == brute_force_shelters(problem)

@@ -344,3 +344,20 @@ def test_it_refuses_a_scenario_naming_what_does_not_exist():
         )
     assert excinfo.value.returncode == 2
     assert not PlanRun.objects.exists()
+
+
+def test_it_shows_runs_to_officers_in_the_admin(shelter):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    make_person(location=at(0, 0))
+    run = plan()
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("o", password="a-long-password-1"))
+
+    listing = client.get(reverse("admin:planner_planrun_changelist"))
+    detail = client.get(reverse("admin:planner_planrun_change", args=[run.pk]))
+
+    assert listing.status_code == 200 and detail.status_code == 200
+    assert f"Plan run {run.pk}" in detail.content.decode()
