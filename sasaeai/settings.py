@@ -175,6 +175,11 @@ PLANNING: dict[str, Any] = {
     "RECRUITMENT_HINTS": env_int("SASAEAI_RECRUITMENT_HINTS", 10, minimum=0),
 }
 
+# Printouts: the TrueType font embedded in PDFs (IPAex Gothic when empty; see printouts/fonts.py)
+# and who the plans name as their author.
+PRINTOUT_FONT = env_str("SASAEAI_PRINTOUT_FONT", "")
+PRINTOUT_ISSUER = env_str("SASAEAI_PRINTOUT_ISSUER", "支えあい市 防災課")
+
 # Logs carry record IDs, never names, addresses or health data.
 LOGGING = {
     "version": 1,

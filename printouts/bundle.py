@@ -1,0 +1,113 @@
+"""The neighbourhood bundle: a cover, the roster (名簿) sorted by address, an overview map, then
+each person's plan. The association copy shows only people whose data may be shared."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from planner.models import CoverStatus
+from printouts.layout import Footer, build_pdf, printed_today, styles
+from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.plan_pdf import _p, _table, plan_flowables
+from printouts.sheets import PlanSheet
+
+COPY_FOR = {
+    "association": gettext_noop("Association copy"),
+    "officer": gettext_noop("Officer copy"),
+}
+
+
+def _status(sheet: PlanSheet) -> str:
+    if not sheet.shareable:
+        return str(CoverStatus.NO_CONSENT.label)
+    if sheet.version is None:
+        return _("Not planned yet")
+    if len(sheet.helpers) >= sheet.needed and sheet.destinations:
+        return str(CoverStatus.COVERED.label)
+    if not sheet.helpers and not sheet.destinations:
+        return str(CoverStatus.UNCOVERED.label)
+    return str(CoverStatus.PARTIAL.label)
+
+
+def render_bundle(
+    *,
+    neighbourhood: str,
+    association: str,
+    sheets: list[PlanSheet],
+    copy_for: str,
+    lang: str = "ja",
+) -> bytes:
+    with translation.override(lang):
+        s = styles()
+        copy_label = _(COPY_FOR[copy_for])
+        story: list[Flowable] = [
+            Spacer(1, 40 * mm),
+            _p(_("Individual evacuation plans"), s.title),
+            _p(neighbourhood, s.name),
+            _p(association, s.body),
+            Spacer(1, 10 * mm),
+            _p(
+                _("%(copy)s ・ printed %(date)s") % {"copy": copy_label, "date": printed_today()},
+                s.body,
+            ),
+            _p(_("%(count)d people") % {"count": len(sheets)}, s.body),
+            Spacer(1, 10 * mm),
+            _p(
+                _(
+                    "Keep this folder locked away. It holds personal and health information "
+                    "that the association may use only to help these people evacuate."
+                ),
+                s.note,
+            ),
+            PageBreak(),
+            _p(_("Roster"), s.title),
+        ]
+        rows = [[_p(h, s.body) for h in (_("Name"), _("Address"), _("Status"), _("Supporters"))]]
+        for sheet in sheets:
+            rows.append(
+                [
+                    _p(f"{sheet.name}\n{sheet.kana}", s.body),
+                    _p(sheet.address, s.body),
+                    _p(_status(sheet), s.body),
+                    _p("、".join(h.name for h in sheet.helpers) or "—", s.body),
+                ]
+            )
+        story.append(_table(rows, [46 * mm, 62 * mm, 30 * mm, 44 * mm]))
+        story += [PageBreak(), _p(_("Overview map"), s.title), _overview(sheets)]
+        for sheet in sheets:
+            story.append(PageBreak())
+            story += plan_flowables(sheet, s)
+        footer = Footer(copy_label, printed_today())
+        return build_pdf(story, pagesize=A4, footer=footer, title=_("Individual evacuation plans"))
+
+
+def _overview(sheets: list[PlanSheet]) -> Flowable:
+    markers: list[Marker] = []
+    seen_shelters: set[str] = set()
+    outline = next((sheet.outline for sheet in sheets if sheet.outline is not None), None)
+    areas = next((sheet.hazard_areas for sheet in sheets if sheet.hazard_areas), [])
+    for sheet in sheets:
+        covered = _status(sheet) == str(CoverStatus.COVERED.label)
+        markers.append(Marker(sheet.home, HOME if covered else GAP))
+        markers += [Marker(h.location, HELPER, size=1.6 * mm) for h in sheet.helpers]
+        for place in sheet.destinations:
+            if place.shelter not in seen_shelters:
+                seen_shelters.add(place.shelter)
+                markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
+    return draw_map(
+        width=182 * mm,
+        height=230 * mm,
+        markers=markers,
+        hazard_areas=areas,
+        outline=outline,
+        legend=[
+            (HOME, _("Person, covered")),
+            (GAP, _("Person, not yet covered")),
+            (HELPER, _("Supporter")),
+            (SHELTER, _("Shelter")),
+        ],
+        pad_m=100,
+    )

@@ -1,0 +1,139 @@
+"""Page furniture shared by every printout: styles in large type, and a footer on every page
+with the confidential label, who the copy is for, the print date and "page n / m"."""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+from printouts.fonts import register_fonts
+
+INK = colors.Color(0.08, 0.08, 0.08)
+SHADE = colors.Color(0.92, 0.94, 0.97)
+WARNING = colors.Color(0.98, 0.90, 0.80)
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    kana: ParagraphStyle
+    name: ParagraphStyle
+    note: ParagraphStyle
+    label: ParagraphStyle
+
+
+def styles(scale: float = 1.0) -> Styles:
+    """Body text is 12 pt or more: many readers are old."""
+    font = register_fonts()
+
+    def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
+        values: dict[str, Any] = {"textColor": INK, **extra}
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size * scale, leading=size * scale * 1.4,
+            wordWrap="CJK", **values,
+        )  # fmt: skip
+
+    return Styles(
+        title=style("title", 20, spaceAfter=3 * mm),
+        heading=style(
+            "heading",
+            15,
+            spaceBefore=3.5 * mm,
+            spaceAfter=1.5 * mm,
+            textColor=colors.Color(0.05, 0.2, 0.45),
+        ),
+        body=style("body", 12),
+        kana=style("kana", 12),
+        name=style("name", 20),
+        note=style("note", 12),
+        label=style("label", 12, textColor=colors.Color(0.25, 0.25, 0.3)),
+    )
+
+
+@dataclass(frozen=True)
+class Footer:
+    copy_for: str
+    printed: str
+
+
+def _numbered_canvas(footer: Footer, *args: Any, **kwargs: Any) -> canvas.Canvas:
+    return _NumberedCanvas(footer, *args, **kwargs)
+
+
+class _NumberedCanvas(canvas.Canvas):
+    """Holds pages back until the end, so that each footer can say how many there are."""
+
+    def __init__(self, footer: Footer, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, page in enumerate(self._pages, start=1):
+            self.__dict__.update(page)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        width, _height = self._pagesize
+        self.saveState()
+        self.setFont(register_fonts(), 9)
+        self.setFillColor(INK)
+        confidential, printed, page = (
+            _("Confidential: personal information"),
+            _("Printed"),
+            _("page"),
+        )
+        left = f"{confidential} ・ {self._footer.copy_for}"
+        right = f"{printed} {self._footer.printed} ・ {page} {number} / {total}"
+        if width < 150 * mm:  # a card: one line each
+            self.drawString(7 * mm, 8 * mm, left)
+            self.drawString(7 * mm, 4 * mm, right)
+        else:
+            self.drawString(10 * mm, 7 * mm, left)
+            self.drawRightString(width - 10 * mm, 7 * mm, right)
+        self.restoreState()
+
+
+def build_pdf(
+    flowables: Sequence[Flowable],
+    *,
+    pagesize: tuple[float, float],
+    footer: Footer,
+    title: str,
+    margin: float = 14 * mm,
+) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin + 4 * mm,
+        title=title,
+        author="Sasaeai",
+    )
+    document.build(list(flowables), canvasmaker=partial(_numbered_canvas, footer))
+    return buffer.getvalue()
+
+
+def printed_today() -> str:
+    return timezone.localdate().isoformat()

@@ -1,0 +1,54 @@
+"""Print a city's plans to files: one bundle per neighbourhood, or one person's plan and card."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.utils import translation
+
+from printouts.bundle import render_bundle
+from printouts.card import render_family_card
+from printouts.plan_pdf import render_plan
+from printouts.sheets import bundle_people, plan_sheet
+from registry.models import Neighbourhood, Person
+
+Progress = Callable[[str], None]
+
+
+def _write(path: Path, data: bytes) -> None:
+    # Written beside the target and renamed: never half a PDF where a whole one is expected.
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def print_person(person: Person, out: Path, *, lang: str, copy_for: str) -> list[Path]:
+    with translation.override(lang):
+        sheet = plan_sheet(person)
+    plan, card = out / f"plan-{person.external_id}.pdf", out / f"card-{person.external_id}.pdf"
+    _write(plan, render_plan(sheet, lang))
+    _write(card, render_family_card(sheet, lang))
+    return [plan, card]
+
+
+def print_neighbourhoods(
+    neighbourhoods: list[Neighbourhood],
+    out: Path,
+    *,
+    lang: str,
+    copy_for: str,
+    progress: Progress | None = None,
+) -> list[Path]:
+    say = progress or (lambda message: None)
+    written = []
+    for number, area in enumerate(neighbourhoods, start=1):
+        people = bundle_people(Person.objects.filter(neighbourhood=area), copy_for)
+        with translation.override(lang):
+            sheets = [plan_sheet(person) for person in people]
+        path = out / f"bundle-{area.code}-{copy_for}-{lang}.pdf"
+        _write(path, render_bundle(
+            neighbourhood=area.name, association=area.association, sheets=sheets,
+            copy_for=copy_for, lang=lang,
+        ))  # fmt: skip
+        written.append(path)
+        say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people")
+    return written

@@ -1,0 +1,210 @@
+"""What goes on paper, gathered from the registry and the latest plan runs into plain data, so
+that the renderers are pure functions of it."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import MultiPolygon, Point
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from planner.models import (
+    AssignmentState,
+    PersonPlan,
+    PlanRun,
+    ShelterAssignment,
+    SupporterAssignment,
+)
+from registry.models import HazardArea, Person
+from registry.models.choices import (
+    CommunicationNeed,
+    ConsentState,
+    HazardKind,
+    MedicalDevice,
+    Mobility,
+    Reason,
+    Sex,
+    ShelterKind,
+    TimeSlot,
+)
+from registry.models.people import SHAREABLE_CONSENT
+
+# A slow walking pace, as for an elderly person helped along: 2 km/h.
+SLOW_PACE_M_PER_MIN = 2000 / 60
+
+
+@dataclass(frozen=True)
+class Helper:
+    name: str
+    kana: str
+    phone: str
+    address: str
+    roles: list[str]
+    distance_m: int
+    confirmed: bool
+    location: Point
+
+
+@dataclass(frozen=True)
+class Destination:
+    hazard: str
+    shelter: str
+    address: str
+    kind: str
+    distance_m: int
+    location: Point
+
+    @property
+    def walking_minutes(self) -> int:
+        return max(1, round(self.distance_m / SLOW_PACE_M_PER_MIN))
+
+
+@dataclass(frozen=True)
+class PlanSheet:
+    person_id: str
+    name: str
+    kana: str
+    birth_date: dt.date
+    age: int
+    sex: str
+    address: str
+    phone: str
+    neighbourhood: str
+    reasons: list[str]
+    mobility: str
+    mobility_aids: str
+    care_while_moving: str
+    medication: str
+    medical_devices: list[str]
+    power_backup: str
+    communication: list[str]
+    place_in_home: str
+    contacts: list[tuple[str, str, str]]  # name, relation, phone
+    consent: str
+    consent_date: dt.date | None
+    shareable: bool
+    review_date: dt.date | None
+    version: int | None  # the plan run the sheet comes from
+    plan_date: dt.date | None
+    scenario: str
+    needed: int
+    missing: list[str]
+    helpers: list[Helper]
+    destinations: list[Destination]
+    home: Point
+    hazard_areas: list[MultiPolygon] = field(default_factory=list)
+    outline: MultiPolygon | None = None
+
+
+def _labels(choices: type, keys: list[str]) -> list[str]:
+    labels = dict(choices.choices)  # type: ignore[attr-defined]
+    return [str(labels.get(key, key)) for key in keys]
+
+
+def plan_sheet(person: Person) -> PlanSheet:
+    """The person's sheet from their latest plan run: supporters of that run, and for each
+    hazard planned the destination of the latest run of that hazard."""
+    plans = PersonPlan.objects.filter(person=person).select_related("run").order_by("-run_id")
+    latest = plans.first()
+    runs_by_hazard: dict[str, PlanRun] = {}
+    for plan in plans:
+        runs_by_hazard.setdefault(plan.run.hazard, plan.run)
+    helpers = []
+    if latest is not None:
+        for assignment in (
+            SupporterAssignment.objects.filter(run=latest.run, person=person)
+            .exclude(state=AssignmentState.REJECTED)
+            .select_related("supporter")
+            .order_by("distance_m")
+        ):
+            supporter = assignment.supporter
+            helpers.append(
+                Helper(
+                    name=supporter.name,
+                    kana=supporter.kana,
+                    phone=supporter.phone,
+                    address=supporter.address,
+                    roles=list(assignment.roles),
+                    distance_m=assignment.distance_m,
+                    confirmed=assignment.state == AssignmentState.CONFIRMED,
+                    location=supporter.location,
+                )
+            )
+    destinations = []
+    for kind, run in runs_by_hazard.items():
+        found = (
+            ShelterAssignment.objects.filter(run=run, person=person)
+            .exclude(state=AssignmentState.REJECTED)
+            .select_related("shelter")
+            .first()
+        )
+        if found:
+            destinations.append(
+                Destination(
+                    hazard=str(HazardKind(kind).label),
+                    shelter=found.shelter.name,
+                    address=found.shelter.address,
+                    kind=str(ShelterKind(found.shelter.kind).label),
+                    distance_m=found.distance_m,
+                    location=found.shelter.location,
+                )
+            )
+    hazard = latest.run.hazard if latest else None
+    areas = (
+        list(
+            HazardArea.objects.filter(
+                kind=hazard,
+                geom__dwithin=(Point(person.location.x, person.location.y, srid=4326), 0.03),
+            ).values_list("geom", flat=True)
+        )
+        if hazard
+        else []
+    )
+    today = timezone.localdate()
+    return PlanSheet(
+        person_id=person.external_id,
+        name=person.name,
+        kana=person.kana,
+        birth_date=person.birth_date,
+        age=person.age_on(today),
+        sex=str(Sex(person.sex).label),
+        address=person.address,
+        phone=person.phone,
+        neighbourhood=person.neighbourhood.name if person.neighbourhood else "",
+        reasons=_labels(Reason, person.reasons),
+        mobility=str(Mobility(person.mobility).label),
+        mobility_aids=person.mobility_aids,
+        care_while_moving=person.care_while_moving,
+        medication=person.medication,
+        medical_devices=_labels(MedicalDevice, person.medical_devices),
+        power_backup=person.power_backup,
+        communication=_labels(CommunicationNeed, person.communication),
+        place_in_home=person.place_in_home,
+        contacts=[(c.name, c.relation, c.phone) for c in person.emergency_contacts.all()],
+        consent=str(ConsentState(person.consent).label),
+        consent_date=person.consent_date,
+        shareable=person.consent in SHAREABLE_CONSENT,
+        review_date=person.review_date,
+        version=latest.run_id if latest else None,
+        plan_date=timezone.localdate(latest.run.started_at) if latest else None,
+        scenario=(
+            f"{HazardKind(latest.run.hazard).label} / {TimeSlot(latest.run.slot).label}"
+            if latest
+            else ""
+        ),
+        needed=latest.needed if latest else person.supporters_needed,
+        missing=list(latest.reasons) if latest else [],
+        helpers=helpers,
+        destinations=destinations,
+        home=person.location,
+        hazard_areas=areas,
+        outline=person.neighbourhood.geom if person.neighbourhood else None,
+    )
+
+
+def bundle_people(people: QuerySet[Person], copy_for: str) -> QuerySet[Person]:
+    """Who an association copy may show: only people whose data may be shared."""
+    people = people.active()  # type: ignore[attr-defined]
+    if copy_for == "association":
+        people = people.filter(consent__in=SHAREABLE_CONSENT)
+    return people.select_related("neighbourhood").order_by("address", "external_id")
