@@ -1,0 +1,200 @@
+"""Printouts read back with pypdf: what families, supporters and associations find on paper."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from pypdf import PdfReader
+
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from printouts import fonts
+from printouts.bundle import render_bundle
+from printouts.card import render_family_card
+from printouts.plan_pdf import render_plan
+from printouts.sheets import bundle_people, plan_sheet
+from registry.models import EmergencyContact, Person
+from tests.factories import (
+    at,
+    make_neighbourhood,
+    make_person,
+    make_shelter,
+    make_supporter,
+    square,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    """All the text, with white space dropped: table cells wrap lines anywhere in Japanese."""
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return flat(text)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pages_of(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def town():
+    area = make_neighbourhood(
+        code="N1", name="本町", association="本町町内会", geom=square(-800, -800, 800, 800)
+    )
+    hanako = make_person(
+        external_id="P-1", name="山田 花子", kana="ヤマダ ハナコ", address="支えあい市本町1番1号",
+        location=at(0, 0), neighbourhood=area, medication="降圧剤", medical_devices=["oxygen"],
+        power_backup="予備バッテリー（8時間）", place_in_home="1階の寝室",
+    )  # fmt: skip
+    EmergencyContact.objects.create(
+        person=hanako, name="山田 一郎", relation="長男", phone="090-1111-2222"
+    )
+    secret = make_person(
+        external_id="P-2", name="秘密 多恵", kana="ヒミツ タエ", consent="refused",
+        address="支えあい市本町2番2号", location=at(100, 0), neighbourhood=area,
+    )  # fmt: skip
+    alone = make_person(
+        external_id="P-3", name="孤立 太郎", kana="コリツ タロウ", address="支えあい市本町3番3号",
+        location=at(-700, 700), neighbourhood=area,
+    )  # fmt: skip
+    make_supporter(
+        external_id="S-1", name="佐藤 一郎", kana="サトウ イチロウ", phone="080-3333-4444",
+        location=at(50, 0), available=["weekday_night"], neighbourhood=area,
+    )  # fmt: skip
+    make_shelter(external_id="W-1", name="本町福祉会館", kind="welfare_shelter", barrier_free=True,
+                 location=at(0, 400), hazards=["flood"])  # fmt: skip
+    make_shelter(external_id="E-1", name="本町小学校", location=at(-600, 600), hazards=["flood"])
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    return {"area": area, "hanako": hanako, "secret": secret, "alone": alone}
+
+
+def sheet(person, lang="ja"):
+    with translation.override(lang):
+        return plan_sheet(person)
+
+
+def test_it_prints_a_plan_a_family_can_read(town):
+    pdf = render_plan(sheet(town["hanako"]))
+    text = text_of(pdf)
+
+    assert 1 <= pages_of(pdf) <= 2
+    for expected in (
+        "個別避難計画書", "山田 花子", "ヤマダ ハナコ", "佐藤 一郎", "080-3333-4444",
+        "本町福祉会館",
+        "山田 一郎", "090-1111-2222", "降圧剤", "予備バッテリー（8時間）", "1階の寝室",
+        "法的な義務や責任を負うことはありません", "取扱注意（個人情報）", "ページ 1 / ",
+        "情報伝達", "ゆっくり歩いて約",
+    ):  # fmt: skip
+        assert flat(expected) in text, expected
+
+
+def test_it_prints_the_same_layout_in_english(town):
+    text = text_of(render_plan(sheet(town["hanako"], "en"), "en"))
+
+    for heading in (
+        "Individual evacuation plan",
+        "The person",
+        "Supporters",
+        "Where to go",
+        "What to take",
+    ):
+        assert flat(heading) in text
+    assert flat("no legal duty or liability") in text
+    assert flat("Confidential: personal information") in text
+    assert flat("山田 花子") in text  # names stay as they are
+
+
+def test_it_shows_a_missing_supporter_plainly(town):
+    text = text_of(render_plan(sheet(town["alone"])))
+
+    assert flat("支援者が未定です（1人のうち1人）") in text
+    assert flat("自治会で探しています") in text
+
+
+def test_it_leaves_people_without_consent_out_of_the_association_copy(town):
+    area = town["area"]
+
+    def bundle(copy_for):
+        people = bundle_people(Person.objects.filter(neighbourhood=area), copy_for)
+        with translation.override("ja"):
+            sheets = [plan_sheet(p) for p in people]
+        return render_bundle(
+            neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy_for
+        )
+
+    association, officer = bundle("association"), bundle("officer")
+
+    association_text, officer_text = text_of(association), text_of(officer)
+    assert flat("秘密 多恵") not in association_text and flat("ヒミツ タエ") not in association_text
+    assert flat("支えあい市本町2番2号") not in association_text
+    assert flat("秘密 多恵") in officer_text
+    assert "自治会用" in association_text and "市職員用" in officer_text
+    assert "名簿" in association_text and "全体地図" in association_text
+    # Cover, roster and overview map, then each person's plan.
+    plans = sum(pages_of(render_plan(sheet(p))) for p in (town["hanako"], town["alone"]))
+    assert pages_of(association) == 3 + plans
+    total = pages_of(association)
+    assert all(flat(f"ページ {n} / {total}") in flat(page.extract_text()) for n, page in
+               enumerate(PdfReader(io.BytesIO(association)).pages, start=1))  # fmt: skip
+
+
+def test_it_prints_a_family_card_to_keep_by_the_phone(town):
+    pdf = render_family_card(sheet(town["hanako"]))
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+
+    assert pages_of(pdf) == 1
+    assert (
+        round(float(page.mediabox.width)) == 298 and round(float(page.mediabox.height)) == 420
+    )  # A6
+    text = page.extract_text()
+    for expected in (
+        "災害のときは",
+        "佐藤 一郎",
+        "080-3333-4444",
+        "本町福祉会館",
+        "119",
+        "090-1111-2222",
+    ):
+        assert expected in text
+
+
+def test_it_embeds_the_font_as_a_subset(town):
+    reader = PdfReader(io.BytesIO(render_plan(sheet(town["hanako"]))))
+    fonts_used = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+    assert any("IPAexGothic" in name and "+" in name for name in fonts_used)
+
+
+def test_it_says_clearly_when_the_font_is_missing(settings):
+    settings.PRINTOUT_FONT = "/nonexistent/ipaexg.ttf"
+    fonts.register_fonts.cache_clear()
+    try:
+        with pytest.raises(fonts.FontMissing, match="fonts-ipaexfont"):
+            fonts.register_fonts()
+    finally:
+        fonts.register_fonts.cache_clear()
+
+
+def test_it_prints_files_from_the_command(town, tmp_path: Path):
+    out = io.StringIO()
+
+    call_command("print_plans", out=str(tmp_path), neighbourhood="N1", stdout=out)
+    call_command("print_plans", out=str(tmp_path), person="P-1", lang="en", stdout=out)
+
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["bundle-N1-association-ja.pdf", "card-P-1.pdf", "plan-P-1.pdf"]
+    assert flat("Individual evacuation plan") in text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+    with pytest.raises(CommandError, match="no person with ID 'P-9'") as excinfo:
+        call_command("print_plans", out=str(tmp_path), person="P-9", stdout=out)
+    assert excinfo.value.returncode == 2
