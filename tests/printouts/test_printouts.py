@@ -3,6 +3,7 @@
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -167,11 +168,8 @@ def test_it_prints_a_family_card_to_keep_by_the_phone(town):
 
 def test_it_embeds_the_font_as_a_subset(town):
     reader = PdfReader(io.BytesIO(render_plan(sheet(town["hanako"]))))
-    fonts_used = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    }
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    fonts_used = {str(font["/BaseFont"]) for found in resources for font in found["/Font"].values()}
 
     assert any("IPAexGothic" in name and "+" in name for name in fonts_used)
 
