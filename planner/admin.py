@@ -1,17 +1,17 @@
 """Plan runs in the admin: a read-only record of what each run decided."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from planner.models import PlanRun
+from registry.access import Role
+from registry.admin_access import VIEW, RoleAccessMixin
 
 
 @admin.register(PlanRun)
-class PlanRunAdmin(admin.ModelAdmin[PlanRun]):
+class PlanRunAdmin(RoleAccessMixin, admin.ModelAdmin[PlanRun]):
+    role_access = {Role.OFFICER: VIEW}
     list_display = [
         "pk", "started_at", "hazard", "slot", "neighbourhood", "status", "covered", "partial",
         "uncovered", "no_consent", "performed_by",
@@ -23,12 +23,6 @@ class PlanRunAdmin(admin.ModelAdmin[PlanRun]):
         "hazard", "slot", "neighbourhood", "status", "started_at", "finished_at", "performed_by",
         "summary", "timings", "parameters",
     ]  # fmt: skip
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("covered"))
     def covered(self, run: PlanRun) -> int:

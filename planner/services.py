@@ -33,7 +33,8 @@ from planner.matching import (
 from planner.models import PlanRun
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists, cut_lists, failing_certificate
-from registry.models import Shelter, Supporter
+from registry.audit import audit_record
+from registry.models import AuditAction, Shelter, Supporter
 
 Progress = Callable[[str], None]
 FIRST_FETCH = 8
@@ -112,6 +113,14 @@ def plan_run_create(
             hints = diagnosis.recruitment_hints(people, supporter_plan.filled, tables, policy)
             clock.lap("gaps")
         say("saving the run")
+        audit_record(
+            action=AuditAction.PLAN, model="planner.planrun", user=user,
+            detail={
+                "hazard": scenario.hazard,
+                "slot": scenario.slot,
+                "neighbourhood": scenario.neighbourhood,
+            },
+        )  # fmt: skip
         run = saving.save_run(
             scenario=scenario, area=area, away=away, closed=closed, policy=policy,
             people=people, supporters=supporters, shelters=shelters,

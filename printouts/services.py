@@ -9,7 +9,8 @@ from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
 from printouts.sheets import bundle_people, plan_sheet
-from registry.models import Neighbourhood, Person
+from registry.audit import audit_record
+from registry.models import AuditAction, Neighbourhood, Person
 
 Progress = Callable[[str], None]
 
@@ -27,6 +28,9 @@ def print_person(person: Person, out: Path, *, lang: str, copy_for: str) -> list
     plan, card = out / f"plan-{person.external_id}.pdf", out / f"card-{person.external_id}.pdf"
     _write(plan, render_plan(sheet, lang))
     _write(card, render_family_card(sheet, lang))
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[person.pk], detail={"lang": lang}
+    )
     return [plan, card]
 
 
@@ -50,5 +54,9 @@ def print_neighbourhoods(
             copy_for=copy_for, lang=lang,
         ))  # fmt: skip
         written.append(path)
+        audit_record(
+            action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+            detail={"neighbourhood": area.code, "copy_for": copy_for, "lang": lang},
+        )  # fmt: skip
         say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people")
     return written

@@ -11,6 +11,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from registry.access import HEALTH_FIELDS, Role, areas_of, can_see_health, role_of
+from registry.admin_access import ALL, VIEW, AuditedAdminMixin, RoleAccessMixin
 from registry.admin_import import import_view
 from registry.models import (
     EmergencyContact,
@@ -84,7 +86,8 @@ def _count_in_neighbourhood(model: type[Person] | type[Supporter]) -> Coalesce:
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(LeafletGeoAdmin):
+class NeighbourhoodAdmin(RoleAccessMixin, LeafletGeoAdmin):
+    role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
     list_display = ["code", "name", "association", "person_count", "supporter_count"]
     search_fields = ["code", "name", "association"]
     readonly_fields = ["last_import"]
@@ -112,7 +115,8 @@ class EmergencyContactInline(admin.TabularInline[EmergencyContact, Person]):
 
 
 @admin.register(Person)
-class PersonAdmin(LeafletGeoAdmin):
+class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
+    role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
     list_display = [
         "external_id",
         "name",
@@ -176,7 +180,22 @@ class PersonAdmin(LeafletGeoAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         queryset = super().get_queryset(request)
         assert isinstance(queryset, PersonQuerySet)
-        return queryset.with_priority()
+        return queryset.visible_to(request.user).with_priority()
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Medical and disability details only for those who need them for the plan."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and can_see_health(request.user, obj):
+            return fieldsets
+        if obj is None and role_of(request.user) == Role.OFFICER:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in HEALTH_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return self.list_filter if role_of(request.user) == Role.OFFICER else ["status", "mobility"]
 
     @admin.display(description=_("priority"), ordering="priority")
     def priority(self, obj: Any) -> int:
@@ -184,7 +203,13 @@ class PersonAdmin(LeafletGeoAdmin):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(LeafletGeoAdmin):
+class SupporterAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
+    # Associations keep their own supporter lists; commissioners look.
+    role_access = {
+        Role.OFFICER: ALL,
+        Role.ASSOCIATION: frozenset({"view", "add", "change"}),
+        Role.COMMISSIONER: VIEW,
+    }
     list_display = [
         "external_id",
         "name",
@@ -211,9 +236,28 @@ class SupporterAdmin(LeafletGeoAdmin):
     autocomplete_fields = ["neighbourhood", "person"]
     readonly_fields = ["created_at", "updated_at", "last_import"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Supporter]:
+        queryset = super().get_queryset(request)
+        assert isinstance(queryset, SupporterQuerySet)
+        return queryset.visible_to(request.user)
+
+    def get_autocomplete_fields(self, request: HttpRequest) -> Any:
+        # Outside the city office, neighbourhoods are chosen from one's own list below.
+        return self.autocomplete_fields if role_of(request.user) == Role.OFFICER else []
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return None if role_of(request.user) == Role.OFFICER else ["person"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "neighbourhood" and role_of(request.user) != Role.OFFICER:
+            kwargs["queryset"] = areas_of(request.user)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Shelter)
-class ShelterAdmin(LeafletGeoAdmin):
+class ShelterAdmin(RoleAccessMixin, LeafletGeoAdmin):
+    role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
     list_display = ["external_id", "name", "kind", "capacity", "barrier_free"]
     list_filter = ["kind", "barrier_free", SafeForFilter]
     search_fields = ["external_id", "name", "address"]
@@ -221,7 +265,8 @@ class ShelterAdmin(LeafletGeoAdmin):
 
 
 @admin.register(HazardArea)
-class HazardAreaAdmin(LeafletGeoAdmin):
+class HazardAreaAdmin(RoleAccessMixin, LeafletGeoAdmin):
+    role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
     list_display = ["__str__", "kind", "level", "source"]
     list_filter = ["kind", "level", "source"]
     search_fields = ["name", "source"]
@@ -229,7 +274,7 @@ class HazardAreaAdmin(LeafletGeoAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin[ImportRecord]):
+class ImportRecordAdmin(RoleAccessMixin, admin.ModelAdmin[ImportRecord]):
     """Imports are a record of what happened: read-only, listed newest first."""
 
     list_display = [
@@ -248,14 +293,7 @@ class ImportRecordAdmin(admin.ModelAdmin[ImportRecord]):
     search_fields = ["file_name", "checksum", "performed_by"]
     change_list_template = "admin/registry/importrecord/change_list.html"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    role_access = {Role.OFFICER: VIEW}
 
     def get_urls(self) -> list[URLPattern]:
         upload = path(
@@ -264,3 +302,7 @@ class ImportRecordAdmin(admin.ModelAdmin[ImportRecord]):
             name="registry_importrecord_upload",
         )
         return [upload, *super().get_urls()]
+
+
+# The privacy pages register themselves with the admin on import.
+from registry import admin_privacy  # noqa: E402, F401

@@ -13,11 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from registry.access import Role, role_of
 from registry.forms import ImportUploadForm
 from registry.importers.problems import ImportFailed
 from registry.importers.service import file_checksum, import_file
@@ -60,6 +62,8 @@ def _run(request: HttpRequest, pending: dict[str, Any], *, dry_run: bool) -> Any
 
 
 def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) != Role.OFFICER:
+        raise PermissionDenied
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

@@ -8,9 +8,11 @@ var/. A deployment sets at least SASAEAI_SECRET_KEY, DATABASE_URL and SASAEAI_AL
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from sasaeai.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "leaflet",
+    "axes",
     "registry",
     "planner",
     "printouts",
@@ -79,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +90,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sasaeai.middleware.CspNonceForWidgets",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "sasaeai.urls"
@@ -101,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -130,9 +143,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-SESSION_COOKIE_AGE = env_int("SASAEAI_SESSION_SECONDS", 8 * 3600, minimum=300)
+# Sessions end after half an hour without a request, and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SASAEAI_SESSION_SECONDS", 30 * 60, minimum=300)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Logins: five failures lock the account for an hour (django-axes).
+AXES_FAILURE_LIMIT = env_int("SASAEAI_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("SASAEAI_LOCKOUT_HOURS", 1, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Outside development, cookies travel over HTTPS only and browsers remember to use it.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SASAEAI_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SASAEAI_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SASAEAI_BEHIND_PROXY", False) else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # Maps: the Geospatial Information Authority's standard tiles, which label places in Japanese.
+MAP_TILES = env_str("SASAEAI_MAP_TILES", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": _map_center(),
     "DEFAULT_ZOOM": env_int("SASAEAI_MAP_ZOOM", 14, minimum=1),
@@ -141,9 +176,7 @@ LEAFLET_CONFIG = {
     "TILES": [
         (
             _("GSI standard map"),
-            env_str(
-                "SASAEAI_MAP_TILES", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
-            ),
+            MAP_TILES,
             {
                 "attribution": '<a href="https://maps.gsi.go.jp/development/ichiran.html">'
                 "地理院タイル</a>",
@@ -192,3 +225,17 @@ LOGGING = {
 # The warning repeats on every command and so hides real ones; whatever reads spatial files
 # from outside must treat their projection definitions as untrusted input.
 SILENCED_SYSTEM_CHECKS = env_list("SASAEAI_SILENCED_CHECKS", ["gis.W001"])
+
+# Content-Security-Policy (Django's own): scripts only from this site or with the page's nonce;
+# images also from the map tile server.
+_TILE_HOST = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILES))
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", _TILE_HOST],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

@@ -11,11 +11,12 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from registry.audit import audit_record
 from registry.importers import areas, persons, shelters, supporters
 from registry.importers.problems import InvalidRows, Problem
 from registry.importers.staging import Counts
 from registry.importers.writing import Outcome, Parsed
-from registry.models import ImportKind, ImportRecord
+from registry.models import AuditAction, ImportKind, ImportRecord
 
 
 class Reader(Protocol):
@@ -132,6 +133,12 @@ def import_file(
         # still refuses, and the whole import is rolled back.
         message = str(error).splitlines()[0]
         raise InvalidRows([Problem(0, "", f"the database refused the data: {message}")]) from None
+    if not dry_run:
+        audit_record(
+            action=AuditAction.IMPORT, model=kind, user=user,
+            detail={"import": record.pk, "file": name, "created": outcome.counts.created,
+                    "updated": outcome.counts.updated},
+        )  # fmt: skip
     return ImportResult(
         kind=kind,
         file_name=name,

@@ -1,6 +1,7 @@
 """People who need help to evacuate (避難行動要支援者) and their emergency contacts."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -109,6 +110,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
                 + Case(When(lives_alone=True, then=Value(1)), default=Value(0))
             )
         )
+
+    def visible_to(self, user: Any) -> "PersonQuerySet":
+        """The people this user may see: the one scoping rule, in registry.access."""
+        from registry.access import persons_visible_to
+
+        return self.filter(pk__in=persons_visible_to(user).values("pk"))
 
     def by_priority(self) -> "PersonQuerySet":
         # The stubs cannot see annotations made by another method.

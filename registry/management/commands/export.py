@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from registry.audit import audit_record
 from registry.exports import EXPORTS, FORMATS, export
+from registry.models import AuditAction
 
 
 class Command(BaseCommand):
@@ -19,6 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = export(options["kind"], options["format"])
+        audit_record(
+            action=AuditAction.EXPORT, model=options["kind"], detail={"format": options["format"]}
+        )
         out = Path(options["out"]) if options["out"] else None
         if out is None:
             if options["format"] == "xlsx" and sys.stdout.isatty():

@@ -1,0 +1,142 @@
+"""The admin of privacy itself: who looks after which areas, emergency disclosures under dual
+control, and the audit log for auditors (with a CSV export)."""
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.access import Role
+from registry.admin_access import VIEW, RoleAccessMixin
+from registry.audit import audit_record
+from registry.models import AccessScope, AuditAction, AuditEntry, EmergencyDisclosure
+
+EMERGENCY_DEFAULT_HOURS = 72
+
+
+@admin.register(AccessScope)
+class AccessScopeAdmin(RoleAccessMixin, admin.ModelAdmin[AccessScope]):
+    list_display = ["user", "neighbourhood"]
+    list_filter = ["neighbourhood"]
+    search_fields = ["user__username", "neighbourhood__code", "neighbourhood__name"]
+    autocomplete_fields = ["neighbourhood"]
+
+
+@admin.register(EmergencyDisclosure)
+class EmergencyDisclosureAdmin(RoleAccessMixin, admin.ModelAdmin[EmergencyDisclosure]):
+    role_access = {Role.OFFICER: frozenset({"view", "add"})}
+    list_display = [
+        "__str__",
+        "hazard",
+        "declared_by",
+        "confirmed_by",
+        "ends_at",
+        "ended_at",
+        "is_active",
+    ]
+    filter_horizontal = ["neighbourhoods"]
+    fields = ["hazard", "reason", "neighbourhoods", "ends_at"]
+    actions = ["confirm", "end_now"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"ends_at": timezone.now() + dt.timedelta(hours=EMERGENCY_DEFAULT_HOURS)}
+
+    def save_model(
+        self, request: HttpRequest, obj: EmergencyDisclosure, form: Any, change: bool
+    ) -> None:
+        obj.declared_by = request.user  # type: ignore[assignment]
+        obj.declared_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        disclosure = form.instance
+        audit_record(
+            action=AuditAction.EMERGENCY, model=EmergencyDisclosure, object_ids=[disclosure.pk],
+            user=request.user, emergency=disclosure,
+            detail={"declared": list(disclosure.neighbourhoods.values_list("code", flat=True))},
+        )  # fmt: skip
+        messages.info(
+            request, _("Declared. A second officer must confirm it before it opens the list.")
+        )
+
+    @admin.action(description=gettext_lazy("Confirm (as the second officer)"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[EmergencyDisclosure]) -> None:
+        for disclosure in queryset.filter(confirmed_at__isnull=True, ended_at__isnull=True):
+            if disclosure.declared_by_id == request.user.pk:
+                messages.error(request, _("Another officer must confirm what you declared."))
+                continue
+            try:
+                with transaction.atomic():
+                    disclosure.confirmed_by = request.user  # type: ignore[assignment]
+                    disclosure.confirmed_at = timezone.now()
+                    disclosure.save(update_fields=["confirmed_by", "confirmed_at"])
+            except IntegrityError:
+                messages.error(request, _("Another officer must confirm what you declared."))
+                continue
+            audit_record(action=AuditAction.EMERGENCY, model=EmergencyDisclosure,
+                         object_ids=[disclosure.pk], user=request.user, emergency=disclosure,
+                         detail={"confirmed": True})  # fmt: skip
+
+    @admin.action(description=gettext_lazy("End now"))
+    def end_now(self, request: HttpRequest, queryset: QuerySet[EmergencyDisclosure]) -> None:
+        for disclosure in queryset.filter(ended_at__isnull=True):
+            disclosure.ended_at, disclosure.ended_by = timezone.now(), request.user  # type: ignore[assignment]
+            disclosure.save(update_fields=["ended_at", "ended_by"])
+            audit_record(action=AuditAction.EMERGENCY, model=EmergencyDisclosure,
+                         object_ids=[disclosure.pk], user=request.user, emergency=disclosure,
+                         detail={"ended": True})  # fmt: skip
+
+    @admin.display(boolean=True, description=gettext_lazy("active"))
+    def is_active(self, obj: EmergencyDisclosure) -> bool:
+        return obj.is_active
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(RoleAccessMixin, admin.ModelAdmin[AuditEntry]):
+    role_access = {Role.AUDITOR: VIEW, Role.OFFICER: VIEW}
+    list_display = ["at", "actor", "role", "action", "model", "record_count", "emergency"]
+    list_filter = ["action", "role", "model", ("emergency", admin.EmptyFieldListFilter)]
+    search_fields = ["actor", "model"]
+    date_hierarchy = "at"
+    change_list_template = "admin/registry/auditentry/change_list.html"
+
+    @admin.display(description=gettext_lazy("records"))
+    def record_count(self, obj: AuditEntry) -> int:
+        return len(obj.object_ids)
+
+    def get_urls(self) -> list[URLPattern]:
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_csv),
+            name="registry_auditentry_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            ["at", "actor", "role", "action", "model", "object_ids", "emergency", "detail"]
+        )
+        for entry in AuditEntry.objects.order_by("at", "pk").iterator():
+            ids = ";".join(str(pk) for pk in entry.object_ids)
+            writer.writerow([
+                entry.at.isoformat(), entry.actor, entry.role, entry.action, entry.model, ids,
+                entry.emergency_id or "", entry.detail,
+            ])  # fmt: skip
+        audit_record(action=AuditAction.EXPORT, model=AuditEntry, user=request.user)
+        return response
