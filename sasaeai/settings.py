@@ -219,6 +219,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SASAEAI_LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO, with the user name masked: keep only warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Debian 12's GDAL 3.6 cannot block file and network access while parsing spatial references.

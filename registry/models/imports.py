@@ -35,10 +35,10 @@ class ImportRecord(models.Model):
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"))
     rows = models.PositiveIntegerField(_("rows"))
-    created = models.PositiveIntegerField(_("created"))
-    updated = models.PositiveIntegerField(_("updated"))
-    unchanged = models.PositiveIntegerField(_("unchanged"))
-    deleted = models.PositiveIntegerField(_("deleted"), default=0)
+    created = models.PositiveIntegerField(_("records created"))
+    updated = models.PositiveIntegerField(_("records updated"))
+    unchanged = models.PositiveIntegerField(_("records unchanged"))
+    deleted = models.PositiveIntegerField(_("records deleted"), default=0)
     left_list = models.PositiveIntegerField(
         _("left the list"),
         default=0,
