@@ -194,6 +194,12 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
             for name, options in fieldsets
         ]
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        # The priority reveals medical devices and care levels: only for those who see them.
+        if role_of(request.user) in (Role.OFFICER, Role.ASSOCIATION):
+            return self.list_display
+        return [name for name in self.list_display if name != "priority"]
+
     def get_list_filter(self, request: HttpRequest) -> Any:
         return self.list_filter if role_of(request.user) == Role.OFFICER else ["status", "mobility"]
 

@@ -168,6 +168,10 @@ def test_it_shows_health_details_only_to_those_who_need_them(world):
     assert "秘密の薬A" in officer and "秘密の薬A" in association
     assert "秘密の薬A" not in commissioner
     assert "内田 同意" in commissioner  # name and the needs for moving stay visible
+    listing = client_for(world["users"]["commissioner"]).get(
+        reverse("admin:registry_person_changelist")
+    )
+    assert "field-priority" not in listing.content.decode()
 
 
 def test_it_lets_associations_keep_supporters_of_their_own_areas_only(world):
