@@ -4,7 +4,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import URLPattern, path
@@ -25,53 +25,41 @@ from registry.models import (
 )
 from registry.models.choices import HazardKind, TimeSlot
 from registry.models.people import PersonQuerySet
-from registry.models.shelters import ShelterQuerySet
 from registry.models.supporters import SupporterQuerySet
 
 
-class InHazardAreaFilter(admin.SimpleListFilter):
+class KeyFilter(admin.SimpleListFilter):
+    """A list filter offering one set of keys, applied by a named queryset method."""
+
+    keys: type[TextChoices]
+    method: str
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(self.keys.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if value not in self.keys.values:
+            return queryset
+        return getattr(queryset, self.method)(value)  # type: ignore[no-any-return]
+
+
+class InHazardAreaFilter(KeyFilter):
     title = _("home in hazard area")
     parameter_name = "in_hazard"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(HazardKind.choices)
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
-        value = self.value()
-        if value not in HazardKind.values:
-            return queryset
-        assert isinstance(queryset, PersonQuerySet | SupporterQuerySet)
-        return queryset.in_hazard_area(value)
+    keys, method = HazardKind, "in_hazard_area"
 
 
-class AvailableInFilter(admin.SimpleListFilter):
+class AvailableInFilter(KeyFilter):
     title = _("available in")
     parameter_name = "slot"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(TimeSlot.choices)
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
-        value = self.value()
-        if value not in TimeSlot.values:
-            return queryset
-        assert isinstance(queryset, SupporterQuerySet)
-        return queryset.available_in(value)
+    keys, method = TimeSlot, "available_in"
 
 
-class SafeForFilter(admin.SimpleListFilter):
+class SafeForFilter(KeyFilter):
     title = _("safe destination for")
     parameter_name = "safe_for"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(HazardKind.choices)
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
-        value = self.value()
-        if value not in HazardKind.values:
-            return queryset
-        assert isinstance(queryset, ShelterQuerySet)
-        return queryset.safe_for(value)
+    keys, method = HazardKind, "safe_for"
 
 
 def _count_in_neighbourhood(model: type[Person] | type[Supporter]) -> Coalesce:
