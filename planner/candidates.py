@@ -9,7 +9,6 @@ answers quickly, with a margin wider than the projection's scale error; the exac
 distance on the WGS84 ellipsoid (PostGIS geography) then decides and is the cost.
 """
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.db.models import QuerySet
 from planner.matching import Arcs, IntArray
 from planner.scenario import Policy, Scenario
 from registry import needs
+from registry.bulk import copy_rows
 from registry.models import Neighbourhood, Person, Shelter, Supporter
 from registry.models.areas import inside_hazard
 from registry.models.choices import ShelterKind
@@ -125,15 +125,6 @@ def load_people(scenario: Scenario, policy: Policy, area: Neighbourhood | None) 
     )
 
 
-def _copy_in(table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> None:
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
 def copy_pairs(query: str, params: dict[str, Any]) -> Arcs:
     """Run a query of three int4 columns and read its rows as arrays."""
     buffer = bytearray()
@@ -187,7 +178,7 @@ class PlanningTables:
                 f"CREATE UNLOGGED TABLE {self.person} (idx int4, id bigint, capability text, "
                 "welfare boolean, barrier_free boolean, location geography, xy geometry)"
             )
-        _copy_in(
+        copy_rows(
             self.person,
             ("idx", "id", "capability", "welfare", "barrier_free"),
             (
@@ -254,7 +245,7 @@ class PlanningTables:
             )
             cursor.execute(f"SELECT id, capacity FROM {self.supporter} ORDER BY idx")
             rows = cursor.fetchall()
-        _copy_in(self.rejected, ("person_id", "supporter_id"), iter(rejected))
+        copy_rows(self.rejected, ("person_id", "supporter_id"), iter(rejected))
         return Targets(
             ids=np.array([r[0] for r in rows], dtype=np.int64),
             capacity=np.array([max(r[1], 0) for r in rows], dtype=np.int64),

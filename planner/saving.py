@@ -2,7 +2,6 @@
 run is a few hundred thousand rows), inside the caller's transaction."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from planner.models import (
     SupportRole,
 )
 from planner.scenario import Policy, Scenario
+from registry.bulk import copy_rows
 from registry.models import Neighbourhood, Supporter
 
 if TYPE_CHECKING:
@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 # further supporter helps move them.
 FIRST_ROLES = [SupportRole.INFORM.value, SupportRole.CHECK_SAFETY.value, SupportRole.GUIDE.value]
 OTHER_ROLES = [SupportRole.GUIDE.value]
-
-
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
 
 
 def _status(needed: int, filled: int, sheltered: bool) -> str:
@@ -103,7 +94,7 @@ def save_run(
         _status(int(people.needed[p]), int(supporter_plan.filled[p]), bool(sheltered[p]))
         for p in range(len(people.ids))
     ]
-    _copy(
+    copy_rows(
         PersonPlan._meta.db_table,
         ("run_id", "person_id", "needed", "weight", "in_hazard_area", "status", "reasons"),
         [
@@ -116,13 +107,13 @@ def save_run(
               for pk, needed in people.no_consent),
         ],
     )  # fmt: skip
-    _copy(
+    copy_rows(
         SupporterAssignment._meta.db_table,
         ("run_id", "person_id", "supporter_id", "roles", "distance_m", "state", "decided_by_id",
          "decided_at", "supporter_in_hazard_area", "supporter_elderly"),
         supporter_rows,
     )  # fmt: skip
-    _copy(
+    copy_rows(
         ShelterAssignment._meta.db_table,
         ("run_id", "person_id", "shelter_id", "distance_m", "state", "decided_by_id", "decided_at"),
         shelter_rows,

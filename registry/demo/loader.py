@@ -1,12 +1,11 @@
 """Write a demo town into the registry in one transaction, with COPY for the large tables
 (row-by-row inserts would take minutes at city scale)."""
 
-from collections.abc import Iterable, Sequence
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from registry.bulk import copy_rows
 from registry.demo.town import Progress, Town
 from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person, Shelter, Supporter
 from registry.services import registry_assign_neighbourhoods
@@ -28,13 +27,6 @@ SHELTER_COLUMNS = (
     "barrier_free", "accepts", "notes",
 )  # fmt: skip
 CONTACT_COLUMNS = ("person_id", "position", "name", "relation", "phone")
-
-
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 @transaction.atomic
@@ -61,7 +53,7 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
         for zone in town.ground.zones
         if not zone.shape.empty
     )
-    _copy(
+    copy_rows(
         Shelter._meta.db_table,
         SHELTER_COLUMNS,
         (
@@ -70,7 +62,7 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
             for s in town.shelters
         ),
     )  # fmt: skip
-    _copy(
+    copy_rows(
         Person._meta.db_table,
         PERSON_COLUMNS,
         (
@@ -84,7 +76,7 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
     )  # fmt: skip
     say(f"people written: {len(town.persons):,}")
     ids = dict(Person.objects.values_list("external_id", "pk"))
-    _copy(
+    copy_rows(
         EmergencyContact._meta.db_table,
         CONTACT_COLUMNS,
         (
@@ -93,7 +85,7 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
             for c in p.contacts
         ),
     )
-    _copy(
+    copy_rows(
         Supporter._meta.db_table,
         SUPPORTER_COLUMNS,
         (

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import connection
 
+from registry.bulk import copy_rows
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -54,13 +56,11 @@ def stage_rows(upsert: Upsert, rows: Iterable[Sequence[Any]]) -> None:
     """Create the staging table (dropped at commit) and COPY the rows into it."""
     columns = [(upsert.key, "text"), *upsert.columns, *upsert.staging_only]
     definition = ", ".join(f"{name} {kind}" for name, kind in columns)
-    names = ", ".join(name for name, _ in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {upsert.stage}")
         cursor.execute(f"CREATE TEMPORARY TABLE {upsert.stage} ({definition}) ON COMMIT DROP")
-        with cursor.copy(f"COPY {upsert.stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    copy_rows(upsert.stage, [name for name, _ in columns], rows)
+    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {upsert.stage}")
 
 
