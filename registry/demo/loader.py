@@ -1,7 +1,6 @@
 """Write a demo town into the registry in one transaction, with COPY for the large tables
 (row-by-row inserts would take minutes at city scale)."""
 
-
 from django.db import transaction
 from django.utils import timezone
 

@@ -361,3 +361,14 @@ def test_it_shows_runs_to_officers_in_the_admin(shelter):
 
     assert listing.status_code == 200 and detail.status_code == 200
     assert f"Plan run {run.pk}" in detail.content.decode()
+
+
+def test_it_plans_nothing_when_asked_to_only_if_no_run_exists(shelter):
+    make_person(location=at(0, 0))
+    out = io.StringIO()
+
+    call_command("plan", hazard="flood", slot="weekday_night", if_none=True, stdout=out)
+    call_command("plan", hazard="flood", slot="weekday_night", if_none=True, stdout=out)
+
+    assert PlanRun.objects.count() == 1
+    assert "nothing planned" in out.getvalue()

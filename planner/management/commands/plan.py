@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from planner.candidates import ScenarioError
+from planner.models import PlanRun
 from planner.reports import run_json, run_summary
 from planner.scenario import Scenario
 from planner.services import plan_run_create
@@ -30,8 +31,14 @@ class Command(BaseCommand):
             help="a shelter that is closed (repeat for more)",
         )  # fmt: skip
         parser.add_argument("--json", action="store_true", help="print the run as JSON")
+        parser.add_argument(
+            "--if-none", action="store_true", help="do nothing when any plan run exists already"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_none"] and PlanRun.objects.exists():
+            self.stdout.write("A plan run exists already; nothing planned.")
+            return
         scenario = Scenario(
             hazard=options["hazard"],
             slot=options["slot"],
