@@ -4,7 +4,8 @@ that the renderers are pure functions of it."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.gis.geos import MultiPolygon, Point
+from django.contrib.gis.db.models.functions import Intersection
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from planner.models import (
     ShelterAssignment,
     SupporterAssignment,
 )
-from registry.models import HazardArea, Person
+from registry.models import HazardArea, Neighbourhood, Person
 from registry.models.choices import (
     CommunicationNeed,
     ConsentState,
@@ -101,7 +102,39 @@ def _labels(choices: type, keys: list[str]) -> list[str]:
     return [str(labels.get(key, key)) for key in keys]
 
 
-def plan_sheet(person: Person) -> PlanSheet:
+# How far around a neighbourhood (or a home) hazard areas are drawn: shelters lie within 5 km.
+AREA_MARGIN_DEG = 0.05
+
+
+AreaCache = dict[tuple[str, int], list[MultiPolygon]]
+
+
+def _clipped(hazard: str, envelope: GEOSGeometry) -> list[MultiPolygon]:
+    """The hazard's areas cut to the envelope: a river's flood bands run the length of the city,
+    and a plan's map needs only the part around it."""
+    clipped = (
+        HazardArea.objects.filter(kind=hazard, geom__intersects=envelope)
+        .annotate(part=Intersection("geom", envelope))
+        .values_list("part", flat=True)
+    )
+    return [part for part in clipped if part and not part.empty]
+
+
+def hazard_areas_near(
+    hazard: str, neighbourhood_id: int | None, home: Point, cache: AreaCache
+) -> list[MultiPolygon]:
+    """Areas of the hazard around the person's neighbourhood (the same for everyone there, so
+    a bundle passes one cache and fetches them once), or around the home."""
+    if neighbourhood_id is None:
+        return _clipped(hazard, Point(home.x, home.y, srid=4326).buffer(AREA_MARGIN_DEG))
+    key = (hazard, neighbourhood_id)
+    if key not in cache:
+        area = Neighbourhood.objects.get(pk=neighbourhood_id)
+        cache[key] = _clipped(hazard, area.geom.envelope.buffer(AREA_MARGIN_DEG))
+    return cache[key]
+
+
+def plan_sheet(person: Person, area_cache: AreaCache | None = None) -> PlanSheet:
     """The person's sheet from their latest plan run: supporters of that run, and for each
     hazard planned the destination of the latest run of that hazard."""
     plans = PersonPlan.objects.filter(person=person).select_related("run").order_by("-run_id")
@@ -151,11 +184,11 @@ def plan_sheet(person: Person) -> PlanSheet:
             )
     hazard = latest.run.hazard if latest else None
     areas = (
-        list(
-            HazardArea.objects.filter(
-                kind=hazard,
-                geom__dwithin=(Point(person.location.x, person.location.y, srid=4326), 0.03),
-            ).values_list("geom", flat=True)
+        hazard_areas_near(
+            hazard,
+            person.neighbourhood_id,
+            person.location,
+            {} if area_cache is None else area_cache,
         )
         if hazard
         else []
