@@ -30,7 +30,7 @@ from planner.matching import (
     match_shelters,
     match_supporters,
 )
-from planner.models import PlanRun
+from planner.models import PlanRun, ShelterAssignment, SupporterAssignment
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists, cut_lists, failing_certificate
 from registry.audit import audit_record
@@ -143,8 +143,7 @@ def _plan_supporters(
     filled = np.zeros(len(people.ids), dtype=np.int64)
     candidates = np.bincount(arcs.person, minlength=len(people.ids))
     kept: list[tuple[int, int, Kept]] = []
-    dropped: list[Dropped] = []
-    confirmed = decisions.supporters
+    confirmed, dropped = _still_planned(decisions.supporters, person_index)
     found = find_arcs(
         arcs,
         len(supporters.ids),
@@ -207,8 +206,7 @@ def _plan_shelters(
     capacity = shelters.capacity.copy()
     wanted = np.ones(len(people.ids), dtype=bool)
     kept: list[tuple[int, int, Kept]] = []
-    dropped: list[Dropped] = []
-    confirmed = decisions.shelters
+    confirmed, dropped = _still_planned(decisions.shelters, person_index)
     distances = tables.pair_distances("shelter", [(a.person_id, a.shelter_id) for a in confirmed])
     for assignment in confirmed:
         p = person_index[assignment.person_id]
@@ -264,6 +262,25 @@ def _plan_shelters(
         fetched = _concatenate(_subset(fetched, ~stale), more)
 
 
+def _still_planned[A: (SupporterAssignment, ShelterAssignment)](
+    confirmed: list[A], person_index: dict[int, int]
+) -> tuple[list[A], list[Dropped]]:
+    """Confirmed assignments of people still planned, and the others reported as dropped: a
+    person in scope who no longer consents gets nothing, and says so."""
+    kept = [a for a in confirmed if a.person_id in person_index]
+    dropped = [
+        Dropped(
+            a.person_id,
+            getattr(a, "supporter_id", None),
+            getattr(a, "shelter_id", None),
+            "the person no longer consents to sharing",
+        )
+        for a in confirmed
+        if a.person_id not in person_index
+    ]
+    return kept, dropped
+
+
 def _subset(arcs: Arcs, keep: np.ndarray) -> Arcs:
     return Arcs(arcs.person[keep], arcs.target[keep], arcs.distance[keep])
 
@@ -287,7 +304,7 @@ def _without_rejected(arcs: Arcs, people: People, shelters: Targets, decisions: 
     pairs = [
         (person_index[p], shelter_index[s])
         for p, s in decisions.rejected_shelters
-        if s in shelter_index
+        if p in person_index and s in shelter_index
     ]
     return without_arcs(arcs, find_arcs(arcs, len(shelters.ids), pairs))
 

@@ -372,3 +372,20 @@ def test_it_plans_nothing_when_asked_to_only_if_no_run_exists(shelter):
 
     assert PlanRun.objects.count() == 1
     assert "nothing planned" in out.getvalue()
+
+
+def test_it_reports_confirmed_assignments_of_people_who_withdrew_consent(shelter):
+    person = make_person(location=at(0, 0))
+    make_supporter(external_id="S", location=at(10, 0), available=NIGHT)
+    first = plan()
+    SupporterAssignment.objects.filter(run=first).update(state=AssignmentState.CONFIRMED)
+    ShelterAssignment.objects.filter(run=first).update(state=AssignmentState.CONFIRMED)
+    person.consent = "refused"
+    person.save()
+
+    second = plan()
+
+    assert outcome(second, person).status == "no_consent"
+    reasons = set(DroppedAssignment.objects.filter(run=second).values_list("reason", flat=True))
+    assert reasons == {"the person no longer consents to sharing"}
+    assert DroppedAssignment.objects.filter(run=second).count() == 2
