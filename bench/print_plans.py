@@ -42,15 +42,14 @@ def main() -> None:
     from pypdf import PdfReader
 
     from printouts.bundle import render_bundle
-    from printouts.sheets import AreaCache, bundle_people, plan_sheet
+    from printouts.sheets import bundle_people, plan_sheets
     from registry.models import Neighbourhood, Person
 
     area = Neighbourhood.objects.get(code=args.neighbourhood)
     people = list(bundle_people(Person.objects.filter(neighbourhood=area), "officer"))
     started = time.perf_counter()
     with translation.override("ja"):
-        cache: AreaCache = {}
-        sheets = [plan_sheet(person, cache) for person in people]
+        sheets = plan_sheets(people)
     gathered = time.perf_counter()
     pdf = render_bundle(
         neighbourhood=area.name, association=area.association, sheets=sheets, copy_for="officer"

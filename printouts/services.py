@@ -8,7 +8,7 @@ from django.utils import translation
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
-from printouts.sheets import AreaCache, bundle_people, plan_sheet
+from printouts.sheets import bundle_people, plan_sheet, plan_sheets
 from registry.audit import audit_record
 from registry.models import AuditAction, Neighbourhood, Person
 
@@ -47,8 +47,7 @@ def print_neighbourhoods(
     for number, area in enumerate(neighbourhoods, start=1):
         people = bundle_people(Person.objects.filter(neighbourhood=area), copy_for)
         with translation.override(lang):
-            cache: AreaCache = {}
-            sheets = [plan_sheet(person, cache) for person in people]
+            sheets = plan_sheets(list(people))
         path = out / f"bundle-{area.code}-{copy_for}-{lang}.pdf"
         _write(path, render_bundle(
             neighbourhood=area.name, association=area.association, sheets=sheets,

@@ -2,6 +2,8 @@
 that the renderers are pure functions of it."""
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.gis.db.models.functions import Intersection
@@ -16,7 +18,7 @@ from planner.models import (
     ShelterAssignment,
     SupporterAssignment,
 )
-from registry.models import HazardArea, Neighbourhood, Person
+from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person
 from registry.models.choices import (
     CommunicationNeed,
     ConsentState,
@@ -134,62 +136,100 @@ def hazard_areas_near(
     return cache[key]
 
 
-def plan_sheet(person: Person, area_cache: AreaCache | None = None) -> PlanSheet:
-    """The person's sheet from their latest plan run: supporters of that run, and for each
-    hazard planned the destination of the latest run of that hazard."""
-    plans = PersonPlan.objects.filter(person=person).select_related("run").order_by("-run_id")
-    latest = plans.first()
-    runs_by_hazard: dict[str, PlanRun] = {}
-    for plan in plans:
-        runs_by_hazard.setdefault(plan.run.hazard, plan.run)
-    helpers = []
-    if latest is not None:
-        for assignment in (
-            SupporterAssignment.objects.filter(run=latest.run, person=person)
-            .exclude(state=AssignmentState.REJECTED)
-            .select_related("supporter")
-            .order_by("distance_m")
-        ):
-            supporter = assignment.supporter
-            helpers.append(
-                Helper(
-                    name=supporter.name,
-                    kana=supporter.kana,
-                    phone=supporter.phone,
-                    address=supporter.address,
-                    roles=list(assignment.roles),
-                    distance_m=assignment.distance_m,
-                    confirmed=assignment.state == AssignmentState.CONFIRMED,
-                    location=supporter.location,
-                )
-            )
-    destinations = []
-    for kind, run in runs_by_hazard.items():
-        found = (
-            ShelterAssignment.objects.filter(run=run, person=person)
-            .exclude(state=AssignmentState.REJECTED)
-            .select_related("shelter")
-            .first()
+def plan_sheet(person: Person) -> PlanSheet:
+    return plan_sheets([person])[0]
+
+
+def plan_sheets(people: Sequence[Person]) -> list[PlanSheet]:
+    """Each person's sheet from their latest plan run: supporters of that run, and for each
+    hazard planned the destination of the latest run of that hazard. A few queries for the
+    whole list, however long, rather than a few per person."""
+    ids = [person.pk for person in people]
+    latest: dict[int, PersonPlan] = {}
+    runs_by_hazard: dict[int, dict[str, PlanRun]] = defaultdict(dict)
+    for plan in (
+        PersonPlan.objects.filter(person_id__in=ids)
+        .select_related("run")
+        .order_by("person_id", "-run_id")
+    ):
+        latest.setdefault(plan.person_id, plan)
+        runs_by_hazard[plan.person_id].setdefault(plan.run.hazard, plan.run)
+    helpers: dict[int, list[Helper]] = defaultdict(list)
+    for assignment in (
+        SupporterAssignment.objects.filter(
+            person_id__in=ids, run_id__in={plan.run_id for plan in latest.values()}
         )
-        if found:
-            destinations.append(
-                Destination(
-                    hazard=str(HazardKind(kind).label),
-                    shelter=found.shelter.name,
-                    address=found.shelter.address,
-                    kind=str(ShelterKind(found.shelter.kind).label),
-                    distance_m=found.distance_m,
-                    location=found.shelter.location,
-                )
-            )
+        .exclude(state=AssignmentState.REJECTED)
+        .select_related("supporter")
+        .order_by("distance_m")
+    ):
+        if latest[assignment.person_id].run_id == assignment.run_id:
+            helpers[assignment.person_id].append(_helper(assignment))
+    shelters = {
+        (a.person_id, a.run_id): a
+        for a in ShelterAssignment.objects.filter(
+            person_id__in=ids,
+            run_id__in={run.pk for runs in runs_by_hazard.values() for run in runs.values()},
+        )
+        .exclude(state=AssignmentState.REJECTED)
+        .select_related("shelter")
+    }
+    contacts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for contact in EmergencyContact.objects.filter(person_id__in=ids).order_by(
+        "person_id", "position"
+    ):
+        contacts[contact.person_id].append((contact.name, contact.relation, contact.phone))
+    areas: AreaCache = {}
+    sheets = []
+    for person in people:
+        destinations = [
+            _destination(kind, shelters[(person.pk, run.pk)])
+            for kind, run in runs_by_hazard[person.pk].items()
+            if (person.pk, run.pk) in shelters
+        ]
+        sheets.append(
+            _sheet(person, latest.get(person.pk), helpers[person.pk], destinations,
+                   contacts[person.pk], areas)
+        )  # fmt: skip
+    return sheets
+
+
+def _helper(assignment: SupporterAssignment) -> Helper:
+    supporter = assignment.supporter
+    return Helper(
+        name=supporter.name,
+        kana=supporter.kana,
+        phone=supporter.phone,
+        address=supporter.address,
+        roles=list(assignment.roles),
+        distance_m=assignment.distance_m,
+        confirmed=assignment.state == AssignmentState.CONFIRMED,
+        location=supporter.location,
+    )
+
+
+def _destination(kind: str, found: ShelterAssignment) -> Destination:
+    return Destination(
+        hazard=str(HazardKind(kind).label),
+        shelter=found.shelter.name,
+        address=found.shelter.address,
+        kind=str(ShelterKind(found.shelter.kind).label),
+        distance_m=found.distance_m,
+        location=found.shelter.location,
+    )
+
+
+def _sheet(
+    person: Person,
+    latest: PersonPlan | None,
+    helpers: list[Helper],
+    destinations: list[Destination],
+    contacts: list[tuple[str, str, str]],
+    area_cache: AreaCache,
+) -> PlanSheet:
     hazard = latest.run.hazard if latest else None
     areas = (
-        hazard_areas_near(
-            hazard,
-            person.neighbourhood_id,
-            person.location,
-            {} if area_cache is None else area_cache,
-        )
+        hazard_areas_near(hazard, person.neighbourhood_id, person.location, area_cache)
         if hazard
         else []
     )
@@ -213,7 +253,7 @@ def plan_sheet(person: Person, area_cache: AreaCache | None = None) -> PlanSheet
         power_backup=person.power_backup,
         communication=_labels(CommunicationNeed, person.communication),
         place_in_home=person.place_in_home,
-        contacts=[(c.name, c.relation, c.phone) for c in person.emergency_contacts.all()],
+        contacts=contacts,
         consent=str(ConsentState(person.consent).label),
         consent_date=person.consent_date,
         shareable=person.consent in SHAREABLE_CONSENT,

@@ -196,3 +196,15 @@ def test_it_prints_files_from_the_command(town, tmp_path: Path):
     with pytest.raises(CommandError, match="no person with ID 'P-9'") as excinfo:
         call_command("print_plans", out=str(tmp_path), person="P-9", stdout=out)
     assert excinfo.value.returncode == 2
+
+
+def test_it_gathers_a_list_of_sheets_as_it_gathers_each_one(town):
+    from printouts.sheets import plan_sheets
+
+    people = [town["hanako"], town["secret"], town["alone"]]
+    with translation.override("ja"):
+        together = plan_sheets(people)
+        one_by_one = [plan_sheet(person) for person in people]
+
+    assert together == one_by_one
+    assert [len(sheet.helpers) for sheet in together] == [1, 0, 0]
