@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.utils import translation
 
@@ -22,15 +23,18 @@ def _write(path: Path, data: bytes) -> None:
     partial.replace(path)
 
 
-def print_person(person: Person, out: Path, *, lang: str, copy_for: str) -> list[Path]:
+def print_person(
+    person: Person, out: Path, *, lang: str, copy_for: str, user: Any = None
+) -> list[Path]:
     with translation.override(lang):
         sheet = plan_sheet(person)
     plan, card = out / f"plan-{person.external_id}.pdf", out / f"card-{person.external_id}.pdf"
     _write(plan, render_plan(sheet, lang))
     _write(card, render_family_card(sheet, lang))
     audit_record(
-        action=AuditAction.PRINT, model=Person, object_ids=[person.pk], detail={"lang": lang}
-    )
+        action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=user,
+        detail={"lang": lang},
+    )  # fmt: skip
     return [plan, card]
 
 
@@ -41,11 +45,14 @@ def print_neighbourhoods(
     lang: str,
     copy_for: str,
     progress: Progress | None = None,
+    user: Any = None,
 ) -> list[Path]:
+    """One bundle per neighbourhood; for a user, only the people that user may see."""
     say = progress or (lambda message: None)
     written = []
     for number, area in enumerate(neighbourhoods, start=1):
-        people = bundle_people(Person.objects.filter(neighbourhood=area), copy_for)
+        scope = Person.objects.all() if user is None else Person.objects.visible_to(user)
+        people = bundle_people(scope.filter(neighbourhood=area), copy_for)
         with translation.override(lang):
             sheets = plan_sheets(list(people))
         path = out / f"bundle-{area.code}-{copy_for}-{lang}.pdf"
@@ -55,7 +62,7 @@ def print_neighbourhoods(
         ))  # fmt: skip
         written.append(path)
         audit_record(
-            action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+            action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people], user=user,
             detail={"neighbourhood": area.code, "copy_for": copy_for, "lang": lang},
         )  # fmt: skip
         say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people")

@@ -13,16 +13,18 @@ from registry.importers.cells import Integer
 from registry.importers.columns import Schema
 
 FORMATS = ("csv", "xlsx", "geojson")
-EXPORTS: dict[str, tuple[Schema, Callable[[], list[dict[str, Any]]]]] = {
+EXPORTS: dict[str, tuple[Schema, Callable[[Any], list[dict[str, Any]]]]] = {
     "persons": (persons.SCHEMA, persons.export_rows),
     "supporters": (supporters.SCHEMA, supporters.export_rows),
     "shelters": (shelters.SASAEAI, shelters.export_rows),
 }
 
 
-def export(kind: str, file_format: str) -> bytes:
+def export(kind: str, file_format: str, user: Any = None) -> bytes:
+    """The registry in the importer's columns; for a user, only what that user may see
+    (registry.access), as every page does."""
     schema, rows = EXPORTS[kind]
-    records = rows()
+    records = rows(user)
     if file_format == "csv":
         return _csv(schema, records)
     if file_format == "xlsx":

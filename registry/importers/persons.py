@@ -194,11 +194,19 @@ def _write_contacts(changed: list[str]) -> None:
         )
 
 
-def export_rows() -> list[dict[str, Any]]:
+def export_rows(user: Any = None) -> list[dict[str, Any]]:
+    """Everyone, or (for a user) the people that user may see, with health details left empty
+    where the user may not see them."""
+    from registry.access import HEALTH_FIELDS, can_see_health
+
+    people = Person.objects.all() if user is None else Person.objects.visible_to(user)
     contacts = {c.person_id: c for c in EmergencyContact.objects.filter(position=1).order_by()}
     rows = []
-    for person in Person.objects.select_related("neighbourhood").order_by("external_id"):
+    for person in people.select_related("neighbourhood").order_by("external_id"):
         contact = contacts.get(person.pk)
+        if user is not None and not can_see_health(user, person):
+            for name in HEALTH_FIELDS:
+                setattr(person, name, [] if isinstance(getattr(person, name), list) else "")
         rows.append(
             {
                 "id": person.external_id,

@@ -95,7 +95,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
     return Outcome(counts)
 
 
-def export_rows() -> list[dict[str, Any]]:
+def export_rows(user: Any = None) -> list[dict[str, Any]]:
+    supporters = Supporter.objects.all() if user is None else Supporter.objects.visible_to(user)
     return [
         {
             "id": s.external_id,
@@ -114,5 +115,5 @@ def export_rows() -> list[dict[str, Any]]:
             "has_car": s.has_car,
             "birth_year": s.birth_year,
         }
-        for s in Supporter.objects.select_related("neighbourhood").order_by("external_id")
+        for s in supporters.select_related("neighbourhood").order_by("external_id")
     ]

@@ -362,3 +362,26 @@ def test_it_creates_users_with_a_role_and_areas(world):
 
 def visible_for(user):
     return set(persons_visible_to(user).values_list("pk", flat=True))
+
+
+def test_it_exports_and_prints_for_a_user_only_what_that_user_may_see(world, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    out = tmp_path / "persons.csv"
+    call_command("export", "persons", out=str(out), user="commissioner", stderr=StringIO())
+    exported = out.read_text(encoding="utf-8-sig")
+    assert "内田 同意" in exported
+    assert "内海 拒否" not in exported and "外山 遠方" not in exported
+    assert "秘密の薬A" not in exported and "care_level_3" not in exported  # no health details
+
+    call_command("print_plans", out=str(tmp_path), neighbourhood="N1", user="association",
+                 copy_for="officer", stdout=StringIO())  # fmt: skip
+    text = "".join(
+        page.extract_text() for page in PdfReader(tmp_path / "bundle-N1-officer-ja.pdf").pages
+    ).replace("\n", "")
+    assert "内田 同意" in text and "内海 拒否" not in text
+    entry = AuditEntry.objects.filter(action="print").latest("at")
+    assert entry.actor == "association" and entry.object_ids == [world["people"]["in_consent"].pk]

@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from printouts.fonts import FontMissing, register_fonts
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--person", help="one person's plan and family card (their ID)")
         parser.add_argument("--lang", choices=["ja", "en"], default="ja")
         parser.add_argument("--copy-for", choices=["association", "officer"], default="association")
+        parser.add_argument("--user", help="print only what this Sasaeai user may see")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
@@ -36,11 +38,17 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         lang, copy_for = options["lang"], options["copy_for"]
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"--user {options['user']}: no such user", returncode=2)
+        people = Person.objects.all() if user is None else Person.objects.visible_to(user)
         if options["person"]:
-            person = Person.objects.filter(external_id=options["person"]).first()
+            person = people.filter(external_id=options["person"]).first()
             if person is None:
                 raise CommandError(f"no person with ID {options['person']!r}", returncode=2)
-            written = print_person(person, out, lang=lang, copy_for=copy_for)
+            written = print_person(person, out, lang=lang, copy_for=copy_for, user=user)
         else:
             areas = Neighbourhood.objects.order_by("code")
             if options["neighbourhood"]:
@@ -50,6 +58,6 @@ class Command(BaseCommand):
                         f"no neighbourhood with code {options['neighbourhood']!r}", returncode=2
                     )
             written = print_neighbourhoods(
-                list(areas), out, lang=lang, copy_for=copy_for, progress=progress
+                list(areas), out, lang=lang, copy_for=copy_for, progress=progress, user=user
             )
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(written)} PDF file(s) to {out}."))

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from registry.audit import audit_record
@@ -18,12 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=list(EXPORTS))
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+        parser.add_argument("--user", help="export only what this Sasaeai user may see")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data = export(options["kind"], options["format"])
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"--user {options['user']}: no such user", returncode=2)
+        data = export(options["kind"], options["format"], user)
         audit_record(
-            action=AuditAction.EXPORT, model=options["kind"], detail={"format": options["format"]}
-        )
+            action=AuditAction.EXPORT, model=options["kind"], user=user,
+            detail={"format": options["format"]},
+        )  # fmt: skip
         out = Path(options["out"]) if options["out"] else None
         if out is None:
             if options["format"] == "xlsx" and sys.stdout.isatty():
