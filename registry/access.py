@@ -67,6 +67,16 @@ def persons_visible_to(user: AnyUser) -> QuerySet[Person]:
     return Person.objects.none()
 
 
+def neighbourhoods_visible_to(user: AnyUser) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods whose pages a user may open."""
+    role = role_of(user)
+    if role == Role.OFFICER:
+        return Neighbourhood.objects.all()
+    if role in (Role.ASSOCIATION, Role.COMMISSIONER):
+        return areas_of(user)
+    return Neighbourhood.objects.none()
+
+
 def supporters_visible_to(user: AnyUser) -> QuerySet[Supporter]:
     role = role_of(user)
     if role == Role.OFFICER:

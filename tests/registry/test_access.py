@@ -117,6 +117,21 @@ def all_urls(world: dict[str, Any]) -> list[tuple[str, Any]]:
             ]
         elif names == ["id"]:
             urls.append((reverse(name, kwargs={"id": world["users"]["officer"].pk}), None))
+        elif names == ["code"]:
+            urls += [
+                (reverse(name, kwargs={"code": area.code}), area)
+                for area in (world["near"], world["far"])
+            ]
+        elif names == ["content_type_id", "object_id"]:
+            from django.contrib.contenttypes.models import ContentType
+
+            kind = ContentType.objects.get_for_model(Person).pk
+            urls += [
+                (reverse(name, kwargs={"content_type_id": kind, "object_id": person.pk}), person)
+                for person in world["people"].values()
+            ]
+        else:
+            raise AssertionError(f"the access matrix does not know how to fill {name} {names}")
     assert len(urls) > 60
     return urls
 

@@ -1,0 +1,86 @@
+"""The pages associations and officers work in: the dashboard of their neighbourhoods and
+one neighbourhood's map, roster and gaps. Each view checks access, reads through the scoping
+mechanism, records the look and responds."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from planner.selectors import coverage_by_neighbourhood, latest_run, map_features, roster
+from registry.access import Role, neighbourhoods_visible_to, role_of
+from registry.audit import audit_record, emergency_for_people
+from registry.models import AuditAction, Neighbourhood, Person
+from registry.models.choices import HazardKind
+
+PAGE_ROLES = (Role.OFFICER, Role.ASSOCIATION, Role.COMMISSIONER)
+
+
+def _area(request: HttpRequest, code: str) -> Neighbourhood:
+    if role_of(request.user) not in PAGE_ROLES:
+        raise PermissionDenied
+    area = neighbourhoods_visible_to(request.user).filter(code=code).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in PAGE_ROLES:
+        raise PermissionDenied
+    areas = list(neighbourhoods_visible_to(request.user).order_by("code"))
+    rows = coverage_by_neighbourhood(areas)
+    planned = {row.neighbourhood.pk for row in rows}
+    unplanned = [area for area in areas if area.pk not in planned]
+    return render(request, "planner/dashboard.html", {"rows": rows, "unplanned": unplanned})
+
+
+@login_required
+def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
+    area = _area(request, code)
+    hazard = request.GET.get("hazard") or None
+    if hazard is not None and hazard not in HazardKind.values:
+        raise Http404
+    run = latest_run(area, hazard)
+    people = roster(request.user, area, run)
+    persons = [row["person"] for row in people]
+    audit_record(
+        action=AuditAction.LIST,
+        model=Person,
+        object_ids=[p.pk for p in persons],
+        user=request.user,
+        emergency=emergency_for_people(request.user, persons),
+        detail={"page": "neighbourhood"},
+    )
+    hints = [
+        hint for hint in (run.stats.get("recruitment_hints", []) if run else [])
+        if hint.get("neighbourhood") == area.code
+    ]  # fmt: skip
+    context = {
+        "area": area,
+        "run": run,
+        "hazard": run.hazard if run else (hazard or HazardKind.FLOOD),
+        "hazards": HazardKind.choices,
+        "people": people,
+        "gaps": [row for row in people if row["status"] in ("partial", "uncovered")],
+        "hints": hints,
+        "tiles": settings.MAP_TILES,
+    }
+    return render(request, "planner/neighbourhood.html", context)
+
+
+@login_required
+def neighbourhood_map(request: HttpRequest, code: str) -> JsonResponse:
+    area = _area(request, code)
+    hazard = request.GET.get("hazard") or HazardKind.FLOOD
+    if hazard not in HazardKind.values:
+        raise Http404
+    run = latest_run(area, hazard)
+    collection, shown = map_features(request.user, area, hazard, run)
+    audit_record(
+        action=AuditAction.LIST, model=Person, object_ids=shown, user=request.user,
+        detail={"page": "map", "neighbourhood": area.code},
+    )  # fmt: skip
+    return JsonResponse(collection, json_dumps_params={"ensure_ascii": False})

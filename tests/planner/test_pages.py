@@ -1,0 +1,99 @@
+"""The dashboard and the neighbourhood page, for each role."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from registry.management.commands.create_user import user_create_with_role
+from registry.models import AuditEntry
+from tests.factories import (
+    at,
+    make_neighbourhood,
+    make_person,
+    make_shelter,
+    make_supporter,
+    square,
+)
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-password-for-tests"
+
+
+@pytest.fixture
+def town():
+    near = make_neighbourhood(code="N1", name="本町", geom=square(-500, -500, 500, 500))
+    far = make_neighbourhood(code="N2", name="遠町", geom=square(1000, -500, 2000, 500))
+    make_person(external_id="P1", name="近藤 花子", neighbourhood=near, location=at(0, 0))
+    make_person(
+        external_id="P2",
+        name="秘密 太郎",
+        neighbourhood=near,
+        consent="refused",
+        location=at(20, 0),
+    )
+    make_person(external_id="P3", name="遠山 一郎", neighbourhood=far, location=at(1500, 0))
+    make_supporter(external_id="S1", name="佐藤 支援", neighbourhood=near, location=at(10, 0),
+                   available=["weekday_night"])  # fmt: skip
+    make_shelter(external_id="SH", name="本町小学校", location=at(0, 300), hazards=["flood"])
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    for role, areas in (("officer", []), ("association", ["N1"]), ("auditor", [])):
+        user_create_with_role(username=role, role=role, neighbourhoods=areas, password=PASSWORD)
+    return {"near": near, "far": far}
+
+
+def as_user(name):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=name))
+    return client
+
+
+def test_it_shows_an_association_only_its_neighbourhood(town):
+    html = as_user("association").get(reverse("dashboard")).content.decode()
+
+    assert "N1 本町" in html and "遠町" not in html
+    officer = as_user("officer").get(reverse("dashboard")).content.decode()
+    assert "N1 本町" in officer and "N2 遠町" in officer
+
+
+def test_it_shows_the_roster_gaps_and_map_of_a_neighbourhood(town):
+    client = as_user("association")
+
+    page = client.get(reverse("neighbourhood", args=["N1"]))
+    data = client.get(reverse("neighbourhood_map", args=["N1"]), {"hazard": "flood"})
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "近藤 花子" in html and "佐藤 支援" in html
+    assert "秘密 太郎" not in html and "遠山 一郎" not in html
+    features = json.loads(data.content)["features"]
+    kinds = sorted({f["properties"]["type"] for f in features})
+    assert kinds == ["area", "person", "shelter", "supporter"]
+    names = {f["properties"].get("name") for f in features}
+    assert "近藤 花子" in names and "秘密 太郎" not in names and "遠山 一郎" not in names
+    assert AuditEntry.objects.filter(action="list", detail__page="map").exists()
+
+
+def test_it_refuses_other_neighbourhoods_and_other_roles(town):
+    assert as_user("association").get(reverse("neighbourhood", args=["N2"])).status_code == 404
+    assert as_user("association").get(reverse("neighbourhood_map", args=["N2"])).status_code == 404
+    assert as_user("auditor").get(reverse("dashboard")).status_code == 403
+    anonymous = Client().get(reverse("neighbourhood", args=["N1"]))
+    assert anonymous.status_code == 302 and reverse("login") in anonymous["Location"]
+    assert (
+        as_user("officer")
+        .get(reverse("neighbourhood", args=["N1"]), {"hazard": "meteor"})
+        .status_code
+        == 404
+    )
+
+
+def test_it_logs_in_through_its_own_page(town):
+    client = Client()
+
+    response = client.post(reverse("login"), {"username": "association", "password": PASSWORD})
+
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
