@@ -98,7 +98,7 @@ def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[dict[str
     return [
         {
             "person": person,
-            "status": plans[person.pk].status if person.pk in plans else "",
+            "status": plans[person.pk].get_status_display() if person.pk in plans else "",
             "reasons": plans[person.pk].reasons if person.pk in plans else [],
             "supporters": helpers[person.pk],
         }

@@ -68,6 +68,7 @@ def test_it_shows_the_roster_gaps_and_map_of_a_neighbourhood(town):
 
     html = page.content.decode()
     assert page.status_code == 200 and "近藤 花子" in html and "佐藤 支援" in html
+    assert "対応済み" in html or "一部対応" in html or "未対応" in html  # statuses in words
     assert "秘密 太郎" not in html and "遠山 一郎" not in html
     features = json.loads(data.content)["features"]
     kinds = sorted({f["properties"]["type"] for f in features})
