@@ -1,11 +1,13 @@
 """Reads for the pages: coverage per neighbourhood from the latest runs, and one
 neighbourhood's people, gaps and map, always through the scoping mechanism."""
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.db.models.functions import Intersection
+from django.contrib.gis.geos import Point
 from django.db import connection
 
 from planner.models import PersonPlan, PlanRun, RunStatus, SupporterAssignment
@@ -79,17 +81,25 @@ def latest_run(area: Neighbourhood, hazard: str | None = None) -> PlanRun | None
 def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[dict[str, Any]]:
     """The people of the neighbourhood the user may see, with their status in the run."""
     people = list(
-        persons_visible_to(user).filter(neighbourhood=area, status="active").order_by("address")
+        persons_visible_to(user)
+        .filter(neighbourhood=area, status="active")
+        .only("pk", "name", "address", "consent", "neighbourhood_id")
+        .order_by("address")
     )
     plans = (
-        {p.person_id: p for p in PersonPlan.objects.filter(run=run, person__in=people)}
+        {
+            p.person_id: p
+            for p in PersonPlan.objects.filter(run=run, person__neighbourhood=area).only(
+                "person_id", "status", "reasons"
+            )
+        }
         if run
         else {}
     )
     helpers: dict[int, list[str]] = defaultdict(list)
     if run:
         for person_id, name in (
-            SupporterAssignment.objects.filter(run=run, person__in=people)
+            SupporterAssignment.objects.filter(run=run, person__neighbourhood=area)
             .exclude(state="rejected")
             .order_by("distance_m")
             .values_list("person_id", "supporter__name")
@@ -120,9 +130,8 @@ def map_features(
         .values_list("level", "part")
     ):
         features.append(_feature(part, {"type": "hazard", "level": level}))
-    statuses = (
-        dict(PersonPlan.objects.filter(run=run).values_list("person_id", "status")) if run else {}
-    )
+    plans = PersonPlan.objects.filter(run=run, person__neighbourhood=area) if run else None
+    statuses = dict(plans.values_list("person_id", "status")) if plans is not None else {}
     people = list(
         persons_visible_to(user)
         .filter(neighbourhood=area, status="active")
@@ -150,6 +159,9 @@ def map_features(
 
 
 def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    return {"type": "Feature", "geometry": json.loads(geometry.geojson), "properties": properties}
+    if isinstance(geometry, Point):
+        # Written directly: asking GDAL for each of thousands of points is the slow part.
+        shape: dict[str, Any] = {"type": "Point", "coordinates": [geometry.x, geometry.y]}
+    else:
+        shape = json.loads(geometry.geojson)
+    return {"type": "Feature", "geometry": shape, "properties": properties}
