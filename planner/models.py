@@ -244,3 +244,26 @@ class DroppedAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.reason}"
+
+
+class PlanReview(models.Model):
+    """The family's review of a printed plan: when, and what they asked to change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="plan_reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    changes_requested = models.TextField(_("changes asked for"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.reviewed_on}"

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from planner import views
+from planner import person_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
+    path("people/<int:pk>/", person_views.person_page, name="person"),
+    path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
+    path("people/<int:pk>/review/", person_views.person_review, name="person_review"),
+    path("people/<int:pk>/plan.pdf", person_views.person_plan_pdf, name="person_plan_pdf"),
+    path("people/<int:pk>/card.pdf", person_views.person_card_pdf, name="person_card_pdf"),
 ]

@@ -117,6 +117,8 @@ def all_urls(world: dict[str, Any]) -> list[tuple[str, Any]]:
             ]
         elif names == ["id"]:
             urls.append((reverse(name, kwargs={"id": world["users"]["officer"].pk}), None))
+        elif names == ["pk"]:
+            urls += [(reverse(name, kwargs={"pk": p.pk}), p) for p in world["people"].values()]
         elif names == ["code"]:
             urls += [
                 (reverse(name, kwargs={"code": area.code}), area)
@@ -157,7 +159,9 @@ def test_it_shows_each_role_exactly_what_it_may_see_on_every_url(world, role):
         for person in hidden:
             assert person.name not in body, (role, url, person.external_id)
             assert person.kana not in body, (role, url, person.external_id)
-        if isinstance(obj, Person) and url.endswith("/change/"):
+        shows_person = url.endswith("/change/") or url.startswith("/people/")
+        post_only = url.endswith(("/decide/", "/review/"))
+        if isinstance(obj, Person) and shows_person and not post_only:
             assert (response.status_code == 200) == (obj.pk in allowed), (role, url)
         if role == "anonymous" and "/admin/" in url and "login" not in url and "logout" not in url:
             assert response.status_code == 302 and "/admin/login/" in response["Location"], url
