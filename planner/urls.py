@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
+    path("areas/<str:code>/bundle.pdf", views.neighbourhood_bundle, name="neighbourhood_bundle"),
     path("people/<int:pk>/", person_views.person_page, name="person"),
     path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),

@@ -7,8 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from planner.selectors import coverage_by_neighbourhood, latest_run, map_features, roster
+from printouts.bundle import render_bundle
+from printouts.sheets import bundle_people, plan_sheets
 from registry.access import Role, neighbourhoods_visible_to, role_of
 from registry.audit import audit_record, emergency_for_people
 from registry.models import AuditAction, Neighbourhood, Person
@@ -84,3 +87,32 @@ def neighbourhood_map(request: HttpRequest, code: str) -> JsonResponse:
         detail={"page": "map", "neighbourhood": area.code},
     )  # fmt: skip
     return JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    """The neighbourhood's bundle as a PDF: the association copy, or for officers the copy
+    they ask for."""
+    area = _area(request, code)
+    copy_for = request.GET.get("copy_for", "association")
+    if copy_for not in ("association", "officer"):
+        raise Http404
+    if copy_for == "officer" and role_of(request.user) != Role.OFFICER:
+        raise PermissionDenied
+    lang = translation.get_language() or "ja"
+    people = bundle_people(
+        Person.objects.visible_to(request.user).filter(neighbourhood=area), copy_for
+    )
+    with translation.override(lang):
+        sheets = plan_sheets(list(people))
+    data = render_bundle(
+        neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy_for,
+        lang=lang,
+    )  # fmt: skip
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+        user=request.user, detail={"neighbourhood": area.code, "copy_for": copy_for},
+    )  # fmt: skip
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bundle-{area.code}-{copy_for}.pdf"'
+    return response

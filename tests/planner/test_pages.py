@@ -1,5 +1,6 @@
 """The dashboard and the neighbourhood page, for each role."""
 
+import io
 import json
 
 import pytest
@@ -98,3 +99,25 @@ def test_it_logs_in_through_its_own_page(town):
     response = client.post(reverse("login"), {"username": "association", "password": PASSWORD})
 
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+
+
+def test_it_downloads_the_bundle_each_role_may_have(town):
+    from pypdf import PdfReader
+
+    association = as_user("association").get(reverse("neighbourhood_bundle", args=["N1"]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(association.content)).pages)
+
+    assert association["Content-Type"] == "application/pdf"
+    assert "近藤" in text and "秘密" not in text and "遠山" not in text
+    assert (
+        as_user("association")
+        .get(reverse("neighbourhood_bundle", args=["N1"]), {"copy_for": "officer"})
+        .status_code
+        == 403
+    )
+    officer = as_user("officer").get(
+        reverse("neighbourhood_bundle", args=["N1"]), {"copy_for": "officer"}
+    )
+    assert "秘密" in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(officer.content)).pages
+    )
