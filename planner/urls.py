@@ -1,12 +1,24 @@
 from django.urls import path
 
-from planner import person_views, views
+from planner import person_views, supporter_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
     path("areas/<str:code>/bundle.pdf", views.neighbourhood_bundle, name="neighbourhood_bundle"),
+    path("areas/<str:code>/supporters/", supporter_views.supporter_list, name="supporters"),
+    path("areas/<str:code>/supporters/new/", supporter_views.supporter_edit, name="supporter_add"),
+    path(
+        "areas/<str:code>/supporters/<int:pk>/",
+        supporter_views.supporter_edit,
+        name="supporter_edit",
+    ),
+    path(
+        "areas/<str:code>/supporters/<int:pk>/retire/",
+        supporter_views.supporter_retire,
+        name="supporter_retire",
+    ),
     path("people/<int:pk>/", person_views.person_page, name="person"),
     path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),

@@ -119,6 +119,14 @@ def all_urls(world: dict[str, Any]) -> list[tuple[str, Any]]:
             urls.append((reverse(name, kwargs={"id": world["users"]["officer"].pk}), None))
         elif names == ["pk"]:
             urls += [(reverse(name, kwargs={"pk": p.pk}), p) for p in world["people"].values()]
+        elif names == ["code", "pk"]:
+            from registry.models import Supporter
+
+            urls += [
+                (reverse(name, kwargs={"code": s.neighbourhood.code, "pk": s.pk}), s)
+                for s in Supporter.objects.select_related("neighbourhood")
+                if s.neighbourhood is not None
+            ]
         elif names == ["code"]:
             urls += [
                 (reverse(name, kwargs={"code": area.code}), area)

@@ -1,0 +1,102 @@
+"""The association's supporter list: add, edit and retire, with clear messages."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from registry.management.commands.create_user import user_create_with_role
+from registry.models import Supporter
+from tests.factories import (
+    at,
+    make_neighbourhood,
+    make_person,
+    make_shelter,
+    make_supporter,
+    square,
+)
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-password-for-tests"
+
+
+@pytest.fixture
+def area():
+    near = make_neighbourhood(code="N1", name="本町", geom=square(-500, -500, 500, 500))
+    make_neighbourhood(code="N2", name="遠町", geom=square(1000, -500, 2000, 500))
+    make_person(name="山田 花子", neighbourhood=near, location=at(0, 0))
+    make_supporter(external_id="S1", name="佐藤 一郎", neighbourhood=near, location=at(10, 0),
+                   available=["weekday_night"])  # fmt: skip
+    make_shelter(location=at(0, 300), hazards=["flood"])
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    user_create_with_role(
+        username="association", role="association", neighbourhoods=["N1"], password=PASSWORD
+    )
+    user_create_with_role(
+        username="commissioner", role="commissioner", neighbourhoods=["N1"], password=PASSWORD
+    )
+    return near
+
+
+def as_user(name):
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=name))
+    return client
+
+
+def supporter_form(**values):
+    data = {
+        "external_id": "S-NEW", "name": "鈴木 次郎", "kana": "スズキ ジロウ", "address": "本町3番",
+        "phone": "090-2222-3333",
+        "location": '{"type": "Point", "coordinates": [139.3201, 35.3601]}',
+        "role": "neighbour", "capacity": "2", "available": ["weekday_day", "weekday_night"],
+        "birth_year": "1980",
+    }  # fmt: skip
+    data.update(values)
+    return data
+
+
+def test_it_adds_a_supporter_placed_on_the_map(area):
+    response = as_user("association").post(reverse("supporter_add", args=["N1"]), supporter_form())
+
+    assert response.status_code == 302
+    added = Supporter.objects.get(external_id="S-NEW")
+    assert added.neighbourhood == area and added.available == ["weekday_day", "weekday_night"]
+    assert (round(added.location.x, 4), round(added.location.y, 4)) == (139.3201, 35.3601)
+
+
+def test_it_explains_a_bad_phone_number_and_keeps_nothing(area):
+    response = as_user("association").post(
+        reverse("supporter_add", args=["N1"]), supporter_form(phone="でんわ"),
+        headers={"accept-language": "en"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "A phone number holds digits, spaces, +, - and ()." in response.content.decode()
+    assert not Supporter.objects.filter(external_id="S-NEW").exists()
+
+
+def test_it_shows_whom_a_change_would_leave_alone_and_retires(area):
+    helper = Supporter.objects.get(external_id="S1")
+    client = as_user("association")
+
+    edit = client.get(reverse("supporter_edit", args=["N1", helper.pk])).content.decode()
+    confirm = client.get(reverse("supporter_retire", args=["N1", helper.pk])).content.decode()
+    client.post(reverse("supporter_retire", args=["N1", helper.pk]))
+
+    assert "山田 花子" in edit and "山田 花子" in confirm
+    helper.refresh_from_db()
+    assert not helper.active
+
+
+def test_it_keeps_lists_to_their_own_area_and_editors(area):
+    helper = Supporter.objects.get(external_id="S1")
+
+    assert as_user("association").get(reverse("supporters", args=["N2"])).status_code == 404
+    assert as_user("commissioner").get(reverse("supporter_add", args=["N1"])).status_code == 403
+    listing = as_user("commissioner").get(reverse("supporters", args=["N1"])).content.decode()
+    assert (
+        "佐藤 一郎" in listing and reverse("supporter_edit", args=["N1", helper.pk]) not in listing
+    )
