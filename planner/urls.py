@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planner import person_views, supporter_views, views
+from planner import person_views, run_views, supporter_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -19,6 +19,8 @@ urlpatterns = [
         supporter_views.supporter_retire,
         name="supporter_retire",
     ),
+    path("runs/", run_views.run_list, name="runs"),
+    path("runs/<int:pk>/", run_views.run_detail, name="run"),
     path("people/<int:pk>/", person_views.person_page, name="person"),
     path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),
