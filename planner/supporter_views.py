@@ -76,6 +76,8 @@ def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> Ht
             raise Http404
         supporter = found
     form = SupporterForm(request.POST or None, instance=supporter)
+    # The map widget's scripts carry the page's nonce, or the Content-Security-Policy blocks them.
+    form.fields["location"].widget.csp_nonce = getattr(request, "csp_nonce", None)
     run = latest_run(area)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -30,7 +30,8 @@ as_root() {
 # --- system packages ---------------------------------------------------------------------------
 system_packages() {
     command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install PostgreSQL+PostGIS, GDAL, fonts-ipaexfont and poppler by hand"; return; }
-    local wanted=(postgresql gdal-bin fonts-ipaexfont poppler-utils poppler-data gettext)
+    # chromium drives the browser tests (through Playwright, never a downloaded browser).
+    local wanted=(postgresql gdal-bin fonts-ipaexfont poppler-utils poppler-data gettext chromium)
     local missing=() pkg major
     for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

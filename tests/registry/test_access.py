@@ -317,7 +317,6 @@ def test_it_refuses_to_change_or_delete_the_audit_log_even_in_raw_sql(world):
     for statement in (
         "UPDATE registry_auditentry SET actor = 'someone else'",
         "DELETE FROM registry_auditentry",
-        "TRUNCATE registry_auditentry CASCADE",
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
@@ -412,3 +411,21 @@ def test_it_exports_and_prints_for_a_user_only_what_that_user_may_see(world, tmp
     assert "内田 同意" in text and "内海 拒否" not in text
     entry = AuditEntry.objects.filter(action="print").latest("at")
     assert entry.actor == "association" and entry.object_ids == [world["people"]["in_consent"].pk]
+
+
+def test_it_refuses_to_truncate_the_audit_log_outside_test_databases(world):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'registry_auditentry_append_only'"
+        )
+        source = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'registry_auditentry'::regclass"
+        )
+        triggers = {row[0] for row in cursor.fetchall()}
+
+    assert {
+        "registry_auditentry_no_update_or_delete",
+        "registry_auditentry_no_truncate",
+    } <= triggers
+    assert "current_database() LIKE 'test\\_%'" in source and "RAISE EXCEPTION" in source
