@@ -85,7 +85,11 @@ def _value(person: Person, name: str) -> object:
     """A field's value as people read it: the label of a key, keys of a list joined."""
     display = getattr(person, f"get_{name}_display", None)
     value = display() if display else getattr(person, name)
-    return "、".join(str(item) for item in value) if isinstance(value, list) else value
+    if isinstance(value, list):
+        base = getattr(Person._meta.get_field(name), "base_field", None)
+        labels = dict(getattr(base, "choices", None) or [])
+        return "、".join(str(labels.get(item, item)) for item in value)
+    return value
 
 
 @login_required

@@ -62,6 +62,7 @@ def test_it_shows_the_plan_and_health_only_to_those_who_need_it(hanako):
 
     assert "山田 花子" in association and "佐藤 一郎" in association and "本町小学校" in association
     assert "秘密の薬B" in association and "秘密の薬B" not in commissioner
+    assert "要介護3" in association and "care_level_3" not in association  # codes in words
     assert 'name="decision"' in association and 'name="decision"' not in commissioner
     assert AuditEntry.objects.filter(
         action="view", detail__page="person", object_ids=[hanako.pk]
