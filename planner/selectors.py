@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.gis.db.models.functions import Intersection
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.urls import reverse
 
 from planner.models import PersonPlan, PlanRun, RunStatus, SupporterAssignment
 from registry.access import persons_visible_to, supporters_visible_to
@@ -141,7 +142,12 @@ def map_features(
         features.append(
             _feature(
                 person.location,
-                {"type": "person", "name": person.name, "status": statuses.get(person.pk, "")},
+                {
+                    "type": "person",
+                    "name": person.name,
+                    "status": statuses.get(person.pk, ""),
+                    "url": reverse("person", args=[person.pk]),
+                },
             )
         )
     for supporter in (

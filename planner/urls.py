@@ -7,6 +7,7 @@ urlpatterns = [
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
     path("areas/<str:code>/bundle.pdf", views.neighbourhood_bundle, name="neighbourhood_bundle"),
+    path("areas/<str:code>/cards.pdf", views.neighbourhood_cards, name="neighbourhood_cards"),
     path("areas/<str:code>/supporters/", supporter_views.supporter_list, name="supporters"),
     path("areas/<str:code>/supporters/new/", supporter_views.supporter_edit, name="supporter_add"),
     path(

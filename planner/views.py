@@ -11,6 +11,7 @@ from django.utils import translation
 
 from planner.selectors import coverage_by_neighbourhood, latest_run, map_features, roster
 from printouts.bundle import render_bundle
+from printouts.card import render_family_cards
 from printouts.sheets import bundle_people, plan_sheets
 from registry.access import Role, neighbourhoods_visible_to, role_of
 from registry.audit import audit_record, emergency_for_people
@@ -115,4 +116,24 @@ def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
     )  # fmt: skip
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bundle-{area.code}-{copy_for}.pdf"'
+    return response
+
+
+@login_required
+def neighbourhood_cards(request: HttpRequest, code: str) -> HttpResponse:
+    """Family cards of the neighbourhood's people the user may see, one a page."""
+    area = _area(request, code)
+    lang = translation.get_language() or "ja"
+    people = bundle_people(
+        Person.objects.visible_to(request.user).filter(neighbourhood=area), "association"
+    )
+    with translation.override(lang):
+        sheets = plan_sheets(list(people))
+    data = render_family_cards(sheets, lang)
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+        user=request.user, detail={"neighbourhood": area.code, "document": "cards"},
+    )  # fmt: skip
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cards-{area.code}.pdf"'
     return response

@@ -121,3 +121,17 @@ def test_it_downloads_the_bundle_each_role_may_have(town):
     assert "秘密" in "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(officer.content)).pages
     )
+
+
+def test_it_downloads_the_family_cards_and_links_markers_to_people(town):
+    from pypdf import PdfReader
+
+    client = as_user("association")
+    cards = client.get(reverse("neighbourhood_cards", args=["N1"]))
+    reader = PdfReader(io.BytesIO(cards.content))
+
+    assert cards["Content-Type"] == "application/pdf" and len(reader.pages) == 1  # P1 only
+    assert "近藤" in reader.pages[0].extract_text()
+    features = json.loads(client.get(reverse("neighbourhood_map", args=["N1"])).content)["features"]
+    person = next(f for f in features if f["properties"]["type"] == "person")
+    assert person["properties"]["url"].startswith("/people/")

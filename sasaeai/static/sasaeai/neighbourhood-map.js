@@ -25,7 +25,11 @@
           ? L.marker([lat, lon])
           : L.circleMarker([lat, lon], { radius: type === "person" ? 8 : 6, weight: 1, color: "#fff", fillOpacity: 0.9,
               fillColor: type === "person" ? colours[feature.properties.status] : "#0b4a8b" });
-        marker.bindPopup(document.createTextNode(feature.properties.name).textContent);
+        // Built as elements, never as HTML text, so that a name can never become markup.
+        const popup = document.createElement(feature.properties.url ? "a" : "span");
+        popup.textContent = feature.properties.name;
+        if (feature.properties.url) popup.href = feature.properties.url;
+        marker.bindPopup(popup);
         marker.addTo(layers[type]);
         element.dataset.markers = String(Number(element.dataset.markers || 0) + 1);
       }
