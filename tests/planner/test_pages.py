@@ -135,3 +135,14 @@ def test_it_downloads_the_family_cards_and_links_markers_to_people(town):
     features = json.loads(client.get(reverse("neighbourhood_map", args=["N1"])).content)["features"]
     person = next(f for f in features if f["properties"]["type"] == "person")
     assert person["properties"]["url"].startswith("/people/")
+
+
+def test_it_says_when_a_login_fails(town):
+    response = Client().post(
+        reverse("login"),
+        {"username": "association", "password": "wrong"},
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
