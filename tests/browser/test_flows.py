@@ -11,6 +11,7 @@ from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
 from registry.models import Supporter
+from tests.clients import PASSWORD
 from tests.factories import (
     at,
     make_neighbourhood,
@@ -21,7 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "a-long-password-for-tests"
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -12,6 +11,7 @@ from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
 from registry.models import AuditEntry
+from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
     make_neighbourhood,
@@ -22,7 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-password-for-tests"
 
 
 @pytest.fixture
@@ -45,12 +44,6 @@ def town():
     for role, areas in (("officer", []), ("association", ["N1"]), ("auditor", [])):
         user_create_with_role(username=role, role=role, neighbourhoods=areas, password=PASSWORD)
     return {"near": near, "far": far}
-
-
-def as_user(name):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
-    return client
 
 
 def test_it_shows_an_association_only_its_neighbourhood(town):

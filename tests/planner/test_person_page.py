@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -15,6 +14,7 @@ from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
 from registry.models import AuditEntry
+from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
     make_neighbourhood,
@@ -25,7 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-password-for-tests"
 
 
 @pytest.fixture
@@ -46,12 +45,6 @@ def hanako():
         areas = [] if role == "officer" else ["N1"]
         user_create_with_role(username=role, role=role, neighbourhoods=areas, password=PASSWORD)
     return person
-
-
-def as_user(name):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
-    return client
 
 
 def test_it_shows_the_plan_and_health_only_to_those_who_need_it(hanako):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from planner.models import PlanRun
 from registry.management.commands.create_user import user_create_with_role
+from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
     make_neighbourhood,
@@ -17,7 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-password-for-tests"
 
 
 @pytest.fixture
@@ -30,12 +29,6 @@ def town():
     user_create_with_role(
         username="association", role="association", neighbourhoods=["N1"], password=PASSWORD
     )
-
-
-def as_user(name):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
-    return client
 
 
 def test_it_starts_a_run_and_shows_it_with_the_changes(town):

@@ -1,14 +1,13 @@
 """The association's supporter list: add, edit and retire, with clear messages."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
 from registry.models import Supporter
+from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
     make_neighbourhood,
@@ -19,7 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-password-for-tests"
 
 
 @pytest.fixture
@@ -38,12 +36,6 @@ def area():
         username="commissioner", role="commissioner", neighbourhoods=["N1"], password=PASSWORD
     )
     return near
-
-
-def as_user(name):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
-    return client
 
 
 def supporter_form(**values):
