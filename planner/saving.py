@@ -89,7 +89,7 @@ def save_run(
              AssignmentState.PROPOSED, None, None)
         )  # fmt: skip
 
-    supporter_rows = _supporter_rows(run, people, supporters, supporter_plan)
+    supporter_rows = _supporter_rows(run, people, supporters, supporter_plan, policy)
     statuses = [
         _status(int(people.needed[p]), int(supporter_plan.filled[p]), bool(sheltered[p]))
         for p in range(len(people.ids))
@@ -139,7 +139,7 @@ def save_run(
 
 
 def _supporter_rows(
-    run: PlanRun, people: People, supporters: Targets, plan: "SupporterPlan"
+    run: PlanRun, people: People, supporters: Targets, plan: "SupporterPlan", policy: Policy
 ) -> list[tuple[Any, ...]]:
     per_person: dict[int, list[tuple[int, int, list[str] | None, str, Any, Any]]] = {}
     for p, _, kept in plan.kept:
@@ -166,7 +166,7 @@ def _supporter_rows(
                 None,
             )
         )
-    birth_limit = run.started_at.year - Policy.from_settings().elderly_supporter_age
+    birth_limit = run.started_at.year - policy.elderly_supporter_age
     assigned_ids = [row[0] for rows in per_person.values() for row in rows]
     elderly = set(
         Supporter.objects.filter(pk__in=assigned_ids, birth_year__lte=birth_limit).values_list(

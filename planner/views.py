@@ -12,7 +12,7 @@ from django.utils import translation
 from planner.selectors import coverage_by_neighbourhood, latest_run, map_features, roster
 from printouts.bundle import render_bundle
 from printouts.card import render_family_cards
-from printouts.sheets import bundle_people, plan_sheets
+from printouts.services import neighbourhood_sheets
 from registry.access import Role, neighbourhoods_visible_to, role_of
 from registry.audit import audit_record, emergency_for_people
 from registry.models import AuditAction, Neighbourhood, Person
@@ -101,11 +101,7 @@ def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
     if copy_for == "officer" and role_of(request.user) != Role.OFFICER:
         raise PermissionDenied
     lang = translation.get_language() or "ja"
-    people = bundle_people(
-        Person.objects.visible_to(request.user).filter(neighbourhood=area), copy_for
-    )
-    with translation.override(lang):
-        sheets = plan_sheets(list(people))
+    people, sheets = neighbourhood_sheets(area, copy_for=copy_for, lang=lang, user=request.user)
     data = render_bundle(
         neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy_for,
         lang=lang,
@@ -124,11 +120,9 @@ def neighbourhood_cards(request: HttpRequest, code: str) -> HttpResponse:
     """Family cards of the neighbourhood's people the user may see, one a page."""
     area = _area(request, code)
     lang = translation.get_language() or "ja"
-    people = bundle_people(
-        Person.objects.visible_to(request.user).filter(neighbourhood=area), "association"
+    people, sheets = neighbourhood_sheets(
+        area, copy_for="association", lang=lang, user=request.user
     )
-    with translation.override(lang):
-        sheets = plan_sheets(list(people))
     data = render_family_cards(sheets, lang)
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],

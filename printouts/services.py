@@ -9,7 +9,7 @@ from django.utils import translation
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
-from printouts.sheets import bundle_people, plan_sheet, plan_sheets
+from printouts.sheets import PlanSheet, bundle_people, plan_sheet, plan_sheets
 from registry.audit import audit_record
 from registry.models import AuditAction, Neighbourhood, Person
 
@@ -38,6 +38,17 @@ def print_person(
     return [plan, card]
 
 
+def neighbourhood_sheets(
+    area: Neighbourhood, *, copy_for: str, lang: str, user: Any = None
+) -> tuple[list[Person], list[PlanSheet]]:
+    """The people of a neighbourhood a copy shows (for a user, only those the user may see)
+    and their sheets: what the command and the pages print alike."""
+    scope = Person.objects.all() if user is None else Person.objects.visible_to(user)
+    people = list(bundle_people(scope.filter(neighbourhood=area), copy_for))
+    with translation.override(lang):
+        return people, plan_sheets(people)
+
+
 def print_neighbourhoods(
     neighbourhoods: list[Neighbourhood],
     out: Path,
@@ -51,10 +62,7 @@ def print_neighbourhoods(
     say = progress or (lambda message: None)
     written = []
     for number, area in enumerate(neighbourhoods, start=1):
-        scope = Person.objects.all() if user is None else Person.objects.visible_to(user)
-        people = bundle_people(scope.filter(neighbourhood=area), copy_for)
-        with translation.override(lang):
-            sheets = plan_sheets(list(people))
+        people, sheets = neighbourhood_sheets(area, copy_for=copy_for, lang=lang, user=user)
         path = out / f"bundle-{area.code}-{copy_for}-{lang}.pdf"
         _write(path, render_bundle(
             neighbourhood=area.name, association=area.association, sheets=sheets,
