@@ -11,7 +11,15 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from registry.access import HEALTH_FIELDS, Role, areas_of, can_see_health, role_of
+from registry.access import (
+    HEALTH_FIELDS,
+    Role,
+    areas_of,
+    can_see_health,
+    persons_visible_to,
+    role_of,
+    supporters_visible_to,
+)
 from registry.admin_access import ALL, VIEW, AuditedAdminMixin, RoleAccessMixin
 from registry.admin_import import import_view
 from registry.models import (
@@ -168,7 +176,7 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         queryset = super().get_queryset(request)
         assert isinstance(queryset, PersonQuerySet)
-        return queryset.visible_to(request.user).with_priority()
+        return persons_visible_to(request.user, queryset).with_priority()
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         """Medical and disability details only for those who need them for the plan."""
@@ -233,7 +241,7 @@ class SupporterAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Supporter]:
         queryset = super().get_queryset(request)
         assert isinstance(queryset, SupporterQuerySet)
-        return queryset.visible_to(request.user)
+        return supporters_visible_to(request.user, queryset)
 
     def get_autocomplete_fields(self, request: HttpRequest) -> Any:
         # Outside the city office, neighbourhoods are chosen from one's own list below.

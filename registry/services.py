@@ -1,8 +1,19 @@
 """Writes to the registry that touch several rows or models, each in one transaction."""
 
+from typing import Any
+
 from django.db import connection, transaction
 
-from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person, Shelter, Supporter
+from registry.audit import audit_record
+from registry.models import (
+    AuditAction,
+    EmergencyContact,
+    HazardArea,
+    Neighbourhood,
+    Person,
+    Shelter,
+    Supporter,
+)
 
 
 def neighbourhood_of_point_sql(point: str) -> str:
@@ -52,3 +63,36 @@ def registry_wipe() -> None:
         # pending from earlier writes in the same transaction, so run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@transaction.atomic
+def supporter_save(
+    *, supporter: Supporter, neighbourhood: Neighbourhood, changed: list[str], user: Any
+) -> Supporter:
+    """Add or change a supporter of a neighbourhood, and log which fields changed (names only:
+    the log is read by auditors, who see no personal values)."""
+    created = supporter.pk is None
+    supporter.neighbourhood = neighbourhood
+    supporter.save()
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        model=Supporter,
+        object_ids=[supporter.pk],
+        user=user,
+        detail={"changed": sorted(changed)},
+    )
+    return supporter
+
+
+@transaction.atomic
+def supporter_retire(*, supporter: Supporter, user: Any) -> None:
+    """Retire a supporter: kept on record, never planned again until made active."""
+    supporter.active = False
+    supporter.save(update_fields=["active", "updated_at"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        model=Supporter,
+        object_ids=[supporter.pk],
+        user=user,
+        detail={"changed": ["active"]},
+    )

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "registry",
     "planner",
     "printouts",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ admin.site.site_title = _("Sasaeai")
 admin.site.index_title = _("Registry of people needing evacuation support")
 
 urlpatterns = [
-    path("", include("planner.urls")),
+    path("", include("pages.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from registry.access import persons_visible_to
 from registry.importers.cells import (
     Boolean,
     Coordinate,
@@ -199,7 +200,7 @@ def export_rows(user: Any = None) -> list[dict[str, Any]]:
     where the user may not see them."""
     from registry.access import HEALTH_FIELDS, can_see_health
 
-    people = Person.objects.all() if user is None else Person.objects.visible_to(user)
+    people = Person.objects.all() if user is None else persons_visible_to(user)
     contacts = {c.person_id: c for c in EmergencyContact.objects.filter(position=1).order_by()}
     rows = []
     for person in people.select_related("neighbourhood").order_by("external_id"):

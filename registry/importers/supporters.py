@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from registry.access import supporters_visible_to
 from registry.importers.cells import Boolean, Coordinate, Integer, Kana, Key, KeyList, Phone, Text
 from registry.importers.columns import Column, Row, Schema, duplicates
 from registry.importers.problems import InvalidRows, Problem
@@ -96,7 +97,7 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
 
 
 def export_rows(user: Any = None) -> list[dict[str, Any]]:
-    supporters = Supporter.objects.all() if user is None else Supporter.objects.visible_to(user)
+    supporters = Supporter.objects.all() if user is None else supporters_visible_to(user)
     return [
         {
             "id": s.external_id,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Intersection
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import Range
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,17 @@ class HazardAreaQuerySet(models.QuerySet["HazardArea"]):
     def covering(self, point_expression: Any) -> "HazardAreaQuerySet":
         """Areas that contain a geography point (a value or an OuterRef)."""
         return self.filter(geom__intersects=as_geometry(point_expression))
+
+    def clipped_to(self, kind: str, envelope: Any) -> list[tuple[int | None, Any]]:
+        """(level, part) of the hazard's areas cut to an envelope, empty parts left out: a
+        river's flood bands run the length of the city, and a map needs only the part around
+        it. The one clipped read that pages and paper share."""
+        parts = (
+            self.filter(kind=kind, geom__intersects=envelope)
+            .annotate(part=Intersection("geom", envelope))
+            .values_list("level", "part")
+        )
+        return [(level, part) for level, part in parts if part and not part.empty]
 
 
 def inside_hazard(kind: str, point_field: str = "location") -> Exists:

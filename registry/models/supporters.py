@@ -1,7 +1,5 @@
 """Supporters (避難支援等実施者): the neighbours and others who help people evacuate."""
 
-from typing import Any
-
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.db.models import F, Q
@@ -26,12 +24,6 @@ class SupporterQuerySet(models.QuerySet["Supporter"]):
     def in_hazard_area(self, kind: str) -> "SupporterQuerySet":
         """Supporters who live inside an area of the hazard: at risk themselves."""
         return self.filter(inside_hazard(kind))
-
-    def visible_to(self, user: Any) -> "SupporterQuerySet":
-        """The supporters this user may see: the one scoping rule, in registry.access."""
-        from registry.access import supporters_visible_to
-
-        return self.filter(pk__in=supporters_visible_to(user).values("pk"))
 
     def born_before(self, year: int) -> "SupporterQuerySet":
         return self.filter(birth_year__lt=year)

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from planner import person_views, run_views, supporter_views, views
+from pages import paper_views, person_views, run_views, supporter_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
-    path("areas/<str:code>/bundle.pdf", views.neighbourhood_bundle, name="neighbourhood_bundle"),
-    path("areas/<str:code>/cards.pdf", views.neighbourhood_cards, name="neighbourhood_cards"),
+    path(
+        "areas/<str:code>/bundle.pdf", paper_views.neighbourhood_bundle, name="neighbourhood_bundle"
+    ),
+    path("areas/<str:code>/cards.pdf", paper_views.neighbourhood_cards, name="neighbourhood_cards"),
     path("areas/<str:code>/supporters/", supporter_views.supporter_list, name="supporters"),
     path("areas/<str:code>/supporters/new/", supporter_views.supporter_edit, name="supporter_add"),
     path(
@@ -25,6 +27,6 @@ urlpatterns = [
     path("people/<int:pk>/", person_views.person_page, name="person"),
     path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),
-    path("people/<int:pk>/plan.pdf", person_views.person_plan_pdf, name="person_plan_pdf"),
-    path("people/<int:pk>/card.pdf", person_views.person_card_pdf, name="person_card_pdf"),
+    path("people/<int:pk>/plan.pdf", paper_views.person_plan_pdf, name="person_plan_pdf"),
+    path("people/<int:pk>/card.pdf", paper_views.person_card_pdf, name="person_card_pdf"),
 ]

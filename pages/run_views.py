@@ -3,36 +3,21 @@ last run of the same scenario, confirmed assignments that had to be dropped incl
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from pages.forms import RunForm
 from planner.candidates import ScenarioError
 from planner.models import PlanRun, RunStatus
 from planner.reports import run_summary
 from planner.tasks import plan_scenario
 from registry.access import Role, role_of
-from registry.models import Neighbourhood
-from registry.models.choices import HazardKind, TimeSlot
 
 COUNTS = ("covered", "partial", "uncovered", "no_consent")
-
-
-class RunForm(forms.Form):
-    hazard = forms.ChoiceField(label=gettext_lazy("Hazard"), choices=HazardKind.choices)
-    slot = forms.ChoiceField(label=gettext_lazy("Time slot"), choices=TimeSlot.choices)
-    neighbourhood = forms.ModelChoiceField(
-        label=gettext_lazy("Neighbourhood"),
-        queryset=Neighbourhood.objects.order_by("code"),
-        required=False,
-        empty_label=gettext_lazy("The whole city"),
-        to_field_name="code",
-    )
 
 
 def _officer(request: HttpRequest) -> None:
@@ -60,8 +45,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 return redirect("run", pk=result.return_value)
             messages.info(request, _("The plan run has started; this page shows it when done."))
             return redirect("runs")
-        return render(request, "planner/runs.html", _list_context(form), status=400)
-    return render(request, "planner/runs.html", _list_context(form))
+        return render(request, "pages/runs.html", _list_context(form), status=400)
+    return render(request, "pages/runs.html", _list_context(form))
 
 
 def _list_context(form: RunForm) -> dict[str, Any]:
@@ -97,4 +82,4 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "dropped": dropped,
     }
-    return render(request, "planner/run.html", context)
+    return render(request, "pages/run.html", context)

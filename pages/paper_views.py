@@ -1,0 +1,118 @@
+"""Paper from the pages: a neighbourhood's bundle and family cards, a person's plan and family
+card, as PDFs of the scenario the page is about. Each is the copy for the user's role (an
+officer may ask for another copy) and holds only the rows and fields that copy may show; the
+audit entry of each print is marked with an emergency by `audit_record` when one is needed."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+
+from pages.downloads import file_download
+from pages.lookups import area_for, person_for
+from pages.scenarios import chosen_scenario
+from printouts.bundle import COPY_FOR, render_bundle
+from printouts.card import render_family_card, render_family_cards
+from printouts.plan_pdf import render_plan
+from printouts.services import neighbourhood_sheets
+from printouts.sheets import NotInCopy, plan_sheet
+from registry.access import Copy, copy_for_reader
+from registry.audit import audit_record
+from registry.models import AuditAction, Person
+
+
+def _lang(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or translation.get_language() or "ja"
+    if lang not in ("ja", "en"):
+        raise Http404
+    return lang
+
+
+def _copy(request: HttpRequest, allowed: tuple[str, ...]) -> Copy:
+    """The copy for the user: an officer's own, or the one asked for; an association or a
+    commissioner gets its own copy whatever the query string says."""
+    requested = request.GET.get("copy_for") or None
+    if requested is not None and requested not in allowed:
+        raise Http404
+    return copy_for_reader(request.user, requested)
+
+
+@login_required
+def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    copy = _copy(request, tuple(COPY_FOR))
+    lang = _lang(request)
+    scenario = chosen_scenario(request, area)
+    people, sheets = neighbourhood_sheets(
+        area, copy_for=copy, lang=lang, user=request.user, hazard=scenario.hazard,
+        slot=scenario.slot,
+    )  # fmt: skip
+    data = render_bundle(
+        neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
+        lang=lang,
+    )  # fmt: skip
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+        user=request.user,
+        detail={"neighbourhood": area.code, "copy_for": copy, "hazard": scenario.hazard,
+                "slot": scenario.slot},
+    )  # fmt: skip
+    return file_download(data, f"bundle-{area.code}-{copy}.pdf")
+
+
+@login_required
+def neighbourhood_cards(request: HttpRequest, code: str) -> HttpResponse:
+    """Family cards of the neighbourhood's people the user may see, one a page."""
+    area = area_for(request, code)
+    copy = _copy(request, tuple(COPY_FOR))
+    lang = _lang(request)
+    scenario = chosen_scenario(request, area)
+    people, sheets = neighbourhood_sheets(
+        area, copy_for=copy, lang=lang, user=request.user, hazard=scenario.hazard,
+        slot=scenario.slot,
+    )  # fmt: skip
+    data = render_family_cards(sheets, lang)
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
+        user=request.user,
+        detail={"neighbourhood": area.code, "document": "cards", "copy_for": copy,
+                "hazard": scenario.hazard, "slot": scenario.slot},
+    )  # fmt: skip
+    return file_download(data, f"cards-{area.code}.pdf")
+
+
+def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    person = person_for(request, pk)
+    copy = _copy(request, tuple(Copy))
+    lang = _lang(request)
+    scenario = chosen_scenario(request, person)
+    try:
+        with translation.override(lang):
+            sheet = plan_sheet(
+                person, user=request.user, copy_for=copy, hazard=scenario.hazard,
+                slot=scenario.slot,
+            )  # fmt: skip
+    except NotInCopy:
+        # An officer asked for a copy whose reader may not see this person.
+        raise Http404 from None
+    data = (
+        render_plan(sheet, lang, copy_for=copy)
+        if what == "plan"
+        else render_family_card(sheet, lang)
+    )
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=request.user,
+        detail={"document": what, "lang": lang, "copy_for": copy, "hazard": scenario.hazard,
+                "slot": scenario.slot},
+    )  # fmt: skip
+    # The file is named by the opaque record number, never the person's name.
+    return file_download(data, f"{what}-{person.pk}.pdf")
+
+
+@login_required
+def person_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_pdf(request, pk, "plan")
+
+
+@login_required
+def person_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_pdf(request, pk, "card")

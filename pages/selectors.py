@@ -1,0 +1,105 @@
+"""Reads for one neighbourhood's page: its people with their status in a run, and its map,
+always through the scoping mechanism."""
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+
+from planner.models import PersonPlan, PlanRun, SupporterAssignment
+from registry.access import persons_visible_to, supporters_visible_to
+from registry.models import HazardArea, Neighbourhood, Shelter
+
+MAP_MARGIN_DEG = 0.02
+
+
+def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[dict[str, Any]]:
+    """The people of the neighbourhood the user may see, with their status in the run."""
+    people = list(
+        persons_visible_to(user)
+        .filter(neighbourhood=area, status="active")
+        .only("pk", "name", "address", "consent", "neighbourhood_id")
+        .order_by("address")
+    )
+    plans = (
+        {
+            p.person_id: p
+            for p in PersonPlan.objects.filter(run=run, person__neighbourhood=area).only(
+                "person_id", "status", "reasons"
+            )
+        }
+        if run
+        else {}
+    )
+    helpers: dict[int, list[str]] = defaultdict(list)
+    if run:
+        for person_id, name in (
+            SupporterAssignment.objects.filter(run=run, person__neighbourhood=area)
+            .exclude(state="rejected")
+            .order_by("distance_m")
+            .values_list("person_id", "supporter__name")
+        ):
+            helpers[person_id].append(name)
+    return [
+        {
+            "person": person,
+            "status": plans[person.pk].get_status_display() if person.pk in plans else "",
+            "reasons": plans[person.pk].reasons if person.pk in plans else [],
+            "supporters": helpers[person.pk],
+        }
+        for person in people
+    ]
+
+
+def map_features(
+    user: Any, area: Neighbourhood, hazard: str, run: PlanRun | None
+) -> tuple[dict[str, Any], list[int]]:
+    """GeoJSON of one neighbourhood for its map: its outline, the hazard's areas around it,
+    the people and supporters the user may see there, and the shelters nearby; and the ids of
+    the people shown, for the audit log. Sized for one neighbourhood, never the whole city."""
+    envelope = area.geom.envelope.buffer(MAP_MARGIN_DEG)
+    features: list[dict[str, Any]] = [_feature(area.geom, {"type": "area", "name": area.name})]
+    for level, part in HazardArea.objects.clipped_to(hazard, envelope):
+        features.append(_feature(part, {"type": "hazard", "level": level}))
+    plans = PersonPlan.objects.filter(run=run, person__neighbourhood=area) if run else None
+    statuses = dict(plans.values_list("person_id", "status")) if plans is not None else {}
+    people = list(
+        persons_visible_to(user)
+        .filter(neighbourhood=area, status="active")
+        .only("pk", "name", "location", "consent")
+    )
+    for person in people:
+        features.append(
+            _feature(
+                person.location,
+                {
+                    "type": "person",
+                    "name": person.name,
+                    "status": statuses.get(person.pk, ""),
+                    "url": reverse("person", args=[person.pk]),
+                },
+            )
+        )
+    for supporter in (
+        supporters_visible_to(user)
+        .filter(neighbourhood=area, active=True)
+        .only("pk", "name", "location")
+    ):
+        features.append(_feature(supporter.location, {"type": "supporter", "name": supporter.name}))
+    for shelter in Shelter.objects.filter(location__intersects=envelope).only(
+        "name", "kind", "location"
+    ):
+        features.append(_feature(shelter.location, {"type": "shelter", "name": shelter.name,
+                                                    "kind": shelter.kind}))  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}, [p.pk for p in people]
+
+
+def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(geometry, Point):
+        # Written directly: asking GDAL for each of thousands of points is the slow part.
+        shape: dict[str, Any] = {"type": "Point", "coordinates": [geometry.x, geometry.y]}
+    else:
+        shape = json.loads(geometry.geojson)
+    return {"type": "Feature", "geometry": shape, "properties": properties}

@@ -1,0 +1,69 @@
+"""The pages associations and officers work in: the dashboard of their neighbourhoods and
+one neighbourhood's map, roster and gaps. Each view checks access, reads through the scoping
+mechanism, records the look and responds."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from pages.lookups import area_for, require_page_role
+from pages.scenarios import chosen_scenario
+from pages.selectors import map_features, roster
+from planner.coverage import coverage_by_neighbourhood
+from registry.access import neighbourhoods_visible_to
+from registry.audit import audit_record, emergency_for_people
+from registry.models import AuditAction, Person
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_page_role(request)
+    areas = list(neighbourhoods_visible_to(request.user).order_by("code"))
+    rows = coverage_by_neighbourhood(areas)
+    planned = {row.neighbourhood.pk for row in rows}
+    unplanned = [area for area in areas if area.pk not in planned]
+    return render(request, "pages/dashboard.html", {"rows": rows, "unplanned": unplanned})
+
+
+@login_required
+def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
+    area = area_for(request, code)
+    scenario = chosen_scenario(request, area)
+    run = scenario.run
+    people = roster(request.user, area, run)
+    audit_record(
+        action=AuditAction.LIST,
+        model=Person,
+        object_ids=[row["person"].pk for row in people],
+        user=request.user,
+        emergency=emergency_for_people(request.user, [row["person"] for row in people]),
+        detail={"page": "neighbourhood"},
+    )
+    hints = [
+        hint for hint in (run.stats.get("recruitment_hints", []) if run else [])
+        if hint.get("neighbourhood") == area.code
+    ]  # fmt: skip
+    context = {
+        "area": area,
+        "run": run,
+        "scenario": scenario,
+        "hazard": scenario.hazard,
+        "people": people,
+        "gaps": [row for row in people if row["status"] in ("partial", "uncovered")],
+        "hints": hints,
+        "tiles": settings.MAP_TILES,
+    }
+    return render(request, "pages/neighbourhood.html", context)
+
+
+@login_required
+def neighbourhood_map(request: HttpRequest, code: str) -> JsonResponse:
+    area = area_for(request, code)
+    scenario = chosen_scenario(request, area)
+    collection, shown = map_features(request.user, area, scenario.hazard, scenario.run)
+    audit_record(
+        action=AuditAction.LIST, model=Person, object_ids=shown, user=request.user,
+        detail={"page": "map", "neighbourhood": area.code},
+    )  # fmt: skip
+    return JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
