@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 from registry.importers.geofiles import Feature, read_features, spatial_format
-from registry.importers.problems import InvalidRows, Problem, UnusableFile
+from registry.importers.problems import InvalidRows, Problem, UnusableFile, lazy_text
 from registry.importers.staging import Counts
 from registry.importers.writing import Outcome, Parsed
 from registry.models import HazardArea, Neighbourhood
@@ -59,10 +62,12 @@ def _level(kind: str, attributes: dict[str, Any]) -> tuple[str, str] | None:
 def read_hazards(path: Path, options: dict[str, Any]) -> Parsed[Area]:
     kind = options.get("hazard")
     if kind not in HazardKind.values:
-        raise UnusableFile.because(f"--hazard must be one of {', '.join(HazardKind.values)}")
+        raise UnusableFile.because(
+            lazy_text(_("--hazard must be one of %(kinds)s"), kinds=", ".join(HazardKind.values))
+        )
     fixed_level = options.get("level")
     if fixed_level is not None and not 1 <= fixed_level <= 6:
-        raise UnusableFile.because("--level must be from 1 to 6")
+        raise UnusableFile.because(_("--level must be from 1 to 6"))
     features, problems = read_features(path)
     areas = []
     for feature in features:
@@ -75,7 +80,8 @@ def read_hazards(path: Path, options: dict[str, Any]) -> Parsed[Area]:
             except ValueError:
                 level = None
             if level is None or not 1 <= level <= (2 if name.upper() == LANDSLIDE_CLASS else 6):
-                problems.append(Problem(feature.number, name, f"{raw!r} is not a hazard level"))
+                not_a_level = lazy_text(_("%(value)s is not a hazard level"), value=repr(raw))
+                problems.append(Problem(feature.number, name, not_a_level))
         areas.append(
             Area(feature.number, {"level": level, "name": _area_name(feature)}, feature.geom)
         )
@@ -138,13 +144,19 @@ def read_neighbourhoods(path: Path, options: dict[str, Any]) -> Parsed[Area]:
         code, name = _text(attributes, "code"), _text(attributes, "name")
         for column, value in (("code", code), ("name", name)):
             if not value:
-                problems.append(Problem(feature.number, column, "required, but empty or missing"))
+                problems.append(
+                    Problem(feature.number, column, _("required, but empty or missing"))
+                )
         if code in first:
             problems.append(
                 Problem(
                     feature.number,
                     "code",
-                    f"{code!r} appears again (first on feature {first[code]})",
+                    lazy_text(
+                        _("%(value)s appears again (first on feature %(number)s)"),
+                        value=repr(code),
+                        number=first[code],
+                    ),
                 )
             )
         first.setdefault(code, feature.number)
@@ -178,9 +190,13 @@ def write_neighbourhoods(parsed: Parsed[Area], import_id: int, options: dict[str
             current.save()
             updated += 1
     placed = registry_assign_neighbourhoods()
-    notes = (
-        [f"{placed[0]} people and {placed[1]} supporters placed in a neighbourhood"]
-        if any(placed)
-        else []
-    )
+    notes: list[StrOrPromise] = []
+    if any(placed):
+        notes.append(
+            lazy_text(
+                _("%(people)s people and %(supporters)s supporters placed in a neighbourhood"),
+                people=placed[0],
+                supporters=placed[1],
+            )
+        )
     return Outcome(Counts(created, updated, len(areas) - created - updated), notes=notes)

@@ -11,11 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
+
+from registry.importers.problems import lazy_text
 from registry.models.fields import JAPAN_LAT, JAPAN_LON
 
 
 class CellError(ValueError):
-    pass
+    """A cell that cannot be read; `message` is put into words when shown."""
+
+    def __init__(self, message: StrPromise) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def normalise(raw: str) -> str:
@@ -37,7 +48,7 @@ class Text(Cell):
 
     def parse(self, raw: str) -> str:
         if len(raw) > self.max_length:
-            raise CellError(f"longer than {self.max_length} characters")
+            raise CellError(lazy_text(_("longer than %(max)s characters"), max=self.max_length))
         return raw
 
 
@@ -47,7 +58,9 @@ class Kana(Cell):
     def parse(self, raw: str) -> str:
         value = normalise(raw)
         if not self._pattern.fullmatch(value):
-            raise CellError(f"{raw!r} is not kana (hiragana or katakana)")
+            raise CellError(
+                lazy_text(_("%(value)s is not kana (hiragana or katakana)"), value=repr(raw))
+            )
         return value
 
 
@@ -58,7 +71,12 @@ class Phone(Cell):
         # A long-vowel mark typed for a hyphen is the commonest slip in Japanese phone numbers.
         value = normalise(raw).replace("ー", "-").replace("‐", "-")
         if not self._pattern.fullmatch(value) or not any(ch.isdigit() for ch in value):
-            raise CellError(f"{raw!r} is not a phone number (digits, spaces, +, - and ())")
+            raise CellError(
+                lazy_text(
+                    _("%(value)s is not a phone number (digits, spaces, +, - and ())"),
+                    value=repr(raw),
+                )
+            )
         return value
 
 
@@ -71,7 +89,13 @@ class Key(Cell):
         value = normalise(raw)
         value = self.aliases.get(value, value.lower())
         if value not in self.keys:
-            raise CellError(f"unknown value {raw!r}; expected one of {', '.join(self.keys)}")
+            raise CellError(
+                lazy_text(
+                    _("unknown value %(value)s; expected one of %(keys)s"),
+                    value=repr(raw),
+                    keys=", ".join(self.keys),
+                )
+            )
         return value
 
 
@@ -89,8 +113,13 @@ class KeyList(Cell):
             if not value or value in values:
                 continue
             if value not in self.keys and not (self.pattern and self.pattern.fullmatch(value)):
-                expected = ", ".join(self.keys)
-                raise CellError(f"unknown value {part.strip()!r}; expected {expected}")
+                raise CellError(
+                    lazy_text(
+                        _("unknown value %(value)s; expected %(keys)s"),
+                        value=repr(part.strip()),
+                        keys=", ".join(self.keys),
+                    )
+                )
             values.append(value)
         return values
 
@@ -108,7 +137,7 @@ class Boolean(Cell):
             return True
         if value in self.FALSE:
             return False
-        raise CellError(f"{raw!r} is not yes or no")
+        raise CellError(lazy_text(_("%(value)s is not yes or no"), value=repr(raw)))
 
     def format(self, value: Any) -> str:
         return "yes" if value else "no"
@@ -123,11 +152,21 @@ class Integer(Cell):
         try:
             number = int(value)
         except ValueError:
-            raise CellError(f"{raw!r} is not a whole number") from None
+            raise CellError(
+                lazy_text(_("%(value)s is not a whole number"), value=repr(raw))
+            ) from None
         if self.minimum is not None and number < self.minimum:
-            raise CellError(f"{number} is less than {self.minimum}")
+            raise CellError(
+                lazy_text(
+                    _("%(number)s is less than %(minimum)s"), number=number, minimum=self.minimum
+                )
+            )
         if self.maximum is not None and number > self.maximum:
-            raise CellError(f"{number} is more than {self.maximum}")
+            raise CellError(
+                lazy_text(
+                    _("%(number)s is more than %(maximum)s"), number=number, maximum=self.maximum
+                )
+            )
         return number
 
 
@@ -140,10 +179,22 @@ class Coordinate(Cell):
         try:
             number = float(normalise(raw))
         except ValueError:
-            raise CellError(f"{raw!r} is not a number in decimal degrees") from None
-        if not self.low <= number <= self.high:
             raise CellError(
-                f"{self.axis} {number} is outside Japan ({self.low:g} to {self.high:g})"
+                lazy_text(_("%(value)s is not a number in decimal degrees"), value=repr(raw))
+            ) from None
+        if not self.low <= number <= self.high:
+            template = (
+                _("latitude %(number)s is outside Japan (%(low)s to %(high)s)")
+                if self.axis == "latitude"
+                else _("longitude %(number)s is outside Japan (%(low)s to %(high)s)")
+            )
+            raise CellError(
+                lazy_text(
+                    template,
+                    number=str(number),
+                    low=format(self.low, "g"),
+                    high=format(self.high, "g"),
+                )
             )
         return number
 
@@ -193,9 +244,13 @@ class Date(Cell):
             try:
                 return dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError as error:
-                raise CellError(f"{raw!r} is not a real date ({error})") from None
-        expected = "YYYY-MM-DD or a Japanese era date" if self.era else "YYYY-MM-DD"
-        raise CellError(f"{raw!r} is not a date ({expected})")
+                raise _not_a_real_date(raw, error) from None
+        template = (
+            _("%(value)s is not a date (YYYY-MM-DD or a Japanese era date)")
+            if self.era
+            else _("%(value)s is not a date (YYYY-MM-DD)")
+        )
+        raise CellError(lazy_text(template, value=repr(raw)))
 
     def format(self, value: Any) -> str:
         return "" if value is None else value.isoformat()
@@ -209,8 +264,19 @@ def _era_date(raw: str, match: re.Match[str]) -> dt.date:
     try:
         day = dt.date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
     except ValueError as error:
-        raise CellError(f"{raw!r} is not a real date ({error})") from None
+        raise _not_a_real_date(raw, error) from None
     end = ERAS[index + 1].start if index + 1 < len(ERAS) else None
     if day < era.start or (end and day >= end):
-        raise CellError(f"{raw!r} is not within the {era.name} era")
+        raise CellError(
+            lazy_text(_("%(value)s is not within the %(era)s era"), value=repr(raw), era=era.name)
+        )
     return day
+
+
+def _not_a_real_date(raw: str, error: ValueError) -> CellError:
+    # Python's own reason ("day is out of range for month") stays in English.
+    return CellError(
+        lazy_text(
+            _("%(value)s is not a real date (%(reason)s)"), value=repr(raw), reason=str(error)
+        )
+    )

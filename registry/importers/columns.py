@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from registry.importers.cells import Cell, CellError, Text
-from registry.importers.problems import Problem, UnusableFile
+from registry.importers.problems import Problem, UnusableFile, lazy_text
 from registry.importers.tables import Table
 
 
@@ -23,7 +25,7 @@ class Column:
         raw = raw.strip()
         if not raw:
             if self.required:
-                raise CellError("required, but empty")
+                raise CellError(_("required, but empty"))
             return self.default
         return self.cell.parse(raw)
 
@@ -62,14 +64,17 @@ class Schema:
                 continue
             found = names.get(name)
             if found is None:
-                problems.append(Problem(1, cell, "unknown column"))
+                problems.append(Problem(1, cell, _("unknown column")))
             elif found.key in positions:
-                problems.append(Problem(1, cell, f"column {found.key} appears twice"))
+                problems.append(
+                    Problem(1, cell, lazy_text(_("column %(key)s appears twice"), key=found.key))
+                )
             else:
                 positions[found.key] = index
         for column in self.columns:
             if column.required and column.key not in positions:
-                problems.append(Problem(1, column.key, f"required column missing ({column.label})"))
+                missing = lazy_text(_("required column missing (%(label)s)"), label=column.label)
+                problems.append(Problem(1, column.key, missing))
         if problems:
             raise UnusableFile(problems)
         return positions
@@ -77,14 +82,17 @@ class Schema:
     def parse(self, table: Table) -> tuple[list[Row], list[Problem]]:
         positions = self.locate(table.header)
         if not table.rows:
-            raise UnusableFile.because("the file has a header but no rows", line=2)
+            raise UnusableFile.because(_("the file has a header but no rows"), line=2)
         rows, problems = [], []
         width = len(table.header)
         for line, cells in table.rows:
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                problems.append(
-                    Problem(line, "", f"{len(cells)} values, but the header has {width} columns")
+                too_many = lazy_text(
+                    _("%(count)s values, but the header has %(width)s columns"),
+                    count=len(cells),
+                    width=width,
                 )
+                problems.append(Problem(line, "", too_many))
                 continue
             values: dict[str, Any] = {}
             for column in self.columns:
@@ -93,7 +101,7 @@ class Schema:
                 try:
                     values[column.key] = column.parse(raw)
                 except CellError as error:
-                    problems.append(Problem(line, column.key, str(error)))
+                    problems.append(Problem(line, column.key, error.message))
             rows.append(Row(line, values))
         return rows, problems
 
@@ -110,9 +118,12 @@ def duplicates(rows: Iterable[Row], key: str) -> list[Problem]:
         if value is None:
             continue
         if value in first:
-            problems.append(
-                Problem(row.line, key, f"{value!r} appears again (first on line {first[value]})")
+            again = lazy_text(
+                _("%(value)s appears again (first on line %(line)s)"),
+                value=repr(value),
+                line=first[value],
             )
+            problems.append(Problem(row.line, key, again))
         else:
             first[value] = row.line
     return problems

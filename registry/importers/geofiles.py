@@ -10,8 +10,9 @@ from typing import Any
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
 from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.utils.translation import gettext_lazy as _
 
-from registry.importers.problems import Problem, UnusableFile
+from registry.importers.problems import Problem, UnusableFile, lazy_text
 from registry.models.fields import JAPAN_LAT, JAPAN_LON
 
 # Shapefiles from the national land data come in CP932 or UTF-8, often without a .cpg file
@@ -36,7 +37,9 @@ def read_features(path: Path) -> tuple[list[Feature], list[Problem]]:
             return _read(source, encoding)
         except UnicodeDecodeError as error:
             last_error = error
-    raise UnusableFile.because(f"attribute text is neither UTF-8 nor CP932: {last_error}")
+    raise UnusableFile.because(
+        lazy_text(_("attribute text is neither UTF-8 nor CP932: %(error)s"), error=str(last_error))
+    )
 
 
 def _gdal_path(path: Path) -> str:
@@ -44,7 +47,7 @@ def _gdal_path(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             shapes = [name for name in archive.namelist() if name.lower().endswith(".shp")]
         if len(shapes) != 1:
-            raise UnusableFile.because("a zip file must hold exactly one shapefile (.shp)")
+            raise UnusableFile.because(_("a zip file must hold exactly one shapefile (.shp)"))
         return f"/vsizip/{path}/{shapes[0]}"
     return str(path)
 
@@ -65,10 +68,10 @@ def _read(source: str, encoding: str) -> tuple[list[Feature], list[Problem]]:
         datasource = DataSource(source, encoding=encoding)
     except GDALException:
         raise UnusableFile.because(
-            "not readable as GeoJSON or a shapefile (a .shp needs its .shx and .dbf beside it)"
+            _("not readable as GeoJSON or a shapefile (a .shp needs its .shx and .dbf beside it)")
         ) from None
     if datasource.layer_count < 1:
-        raise UnusableFile.because("the file holds no layer")
+        raise UnusableFile.because(_("the file holds no layer"))
     layer = datasource[0]
     features, problems = [], []
     for number, feature in enumerate(layer, start=1):
@@ -82,7 +85,7 @@ def _read(source: str, encoding: str) -> tuple[list[Feature], list[Problem]]:
             problems.append(problem)
         features.append(Feature(number, attributes, geom))
     if not features:
-        raise UnusableFile.because("the file holds no features")
+        raise UnusableFile.because(_("the file holds no features"))
     return features, problems
 
 
@@ -90,21 +93,22 @@ def _multipolygon(
     ogr: OGRGeometry | None, number: int
 ) -> tuple[MultiPolygon | None, Problem | None]:
     if ogr is None:
-        return None, Problem(number, "geometry", "the feature has no geometry")
+        return None, Problem(number, "geometry", _("the feature has no geometry"))
     try:
         if ogr.srs is not None:
             ogr.transform(4326)
         geom = GEOSGeometry(ogr.wkb, srid=4326)
     except (GDALException, ValueError) as error:
-        return None, Problem(number, "geometry", f"unreadable geometry: {error}")
+        unreadable = lazy_text(_("unreadable geometry: %(error)s"), error=str(error))
+        return None, Problem(number, "geometry", unreadable)
     if isinstance(geom, Polygon):
         geom = MultiPolygon(geom, srid=4326)
     if not isinstance(geom, MultiPolygon):
-        return None, Problem(
-            number, "geometry", f"a {geom.geom_type}; expected Polygon or MultiPolygon"
-        )
+        other = lazy_text(_("a %(type)s; expected Polygon or MultiPolygon"), type=geom.geom_type)
+        return None, Problem(number, "geometry", other)
     if not geom.valid:
-        return None, Problem(number, "geometry", f"invalid polygon: {geom.valid_reason}")
+        invalid = lazy_text(_("invalid polygon: %(reason)s"), reason=geom.valid_reason)
+        return None, Problem(number, "geometry", invalid)
     xmin, ymin, xmax, ymax = geom.extent
     if not (
         JAPAN_LON[0] <= xmin
@@ -115,7 +119,7 @@ def _multipolygon(
         return None, Problem(
             number,
             "geometry",
-            "lies outside Japan (is the file in another projection without a .prj?)",
+            _("lies outside Japan (is the file in another projection without a .prj?)"),
         )
     return geom, None
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registry.access import persons_visible_to
 from registry.importers.cells import (
@@ -133,14 +134,14 @@ def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
     for row in rows:
         values = row.values
         if values.get("reasons") == []:
-            problems.append(Problem(row.line, "reasons", "give at least one reason code"))
+            problems.append(Problem(row.line, "reasons", _("give at least one reason code")))
         contact = [
             values.get(f"emergency_contact_{part}") for part in ("name", "relation", "phone")
         ]
         if any(contact) and not (contact[0] and contact[2]):
             missing = "emergency_contact_name" if not contact[0] else "emergency_contact_phone"
             problems.append(
-                Problem(row.line, missing, "an emergency contact needs a name and a phone")
+                Problem(row.line, missing, _("an emergency contact needs a name and a phone"))
             )
     if problems:
         raise InvalidRows(problems)

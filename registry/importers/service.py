@@ -10,10 +10,13 @@ from typing import Any, Protocol
 from django.contrib.auth.models import User
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise, StrPromise
 
 from registry.audit import audit_record
 from registry.importers import areas, persons, shelters, supporters
-from registry.importers.problems import InvalidRows, Problem
+from registry.importers.problems import InvalidRows, Problem, lazy_text
 from registry.importers.staging import Counts
 from registry.importers.writing import Outcome, Parsed
 from registry.models import AuditAction, ImportKind, ImportRecord
@@ -43,6 +46,16 @@ IMPORTERS: dict[str, Importer] = {
 
 Progress = Callable[[str], None]
 
+# The kind as a summary names it: the command's own word in English (its public output),
+# a word a clerk uses in Japanese.
+KIND_IN_SUMMARY: dict[str, StrPromise] = {
+    ImportKind.PERSONS: pgettext_lazy("import summary", "persons"),
+    ImportKind.SUPPORTERS: pgettext_lazy("import summary", "supporters"),
+    ImportKind.SHELTERS: pgettext_lazy("import summary", "shelters"),
+    ImportKind.HAZARDS: pgettext_lazy("import summary", "hazards"),
+    ImportKind.NEIGHBOURHOODS: pgettext_lazy("import summary", "neighbourhoods"),
+}
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -55,23 +68,33 @@ class ImportResult:
     left_list: int
     dry_run: bool
     record: ImportRecord | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[StrOrPromise] = field(default_factory=list)
 
     def summary(self) -> str:
-        head = "Dry run, nothing written" if self.dry_run else "Imported"
+        """One line in the active language (the command prints it in English)."""
+        head = gettext("Dry run, nothing written") if self.dry_run else gettext("Imported")
         parts = [
-            f"{self.counts.created:,} created",
-            f"{self.counts.updated:,} updated",
-            f"{self.counts.unchanged:,} unchanged",
+            gettext("%(count)s created") % {"count": f"{self.counts.created:,}"},
+            gettext("%(count)s updated") % {"count": f"{self.counts.updated:,}"},
+            gettext("%(count)s unchanged") % {"count": f"{self.counts.unchanged:,}"},
         ]
         if self.deleted:
-            parts.append(f"{self.deleted:,} deleted")
+            parts.append(gettext("%(count)s deleted") % {"count": f"{self.deleted:,}"})
         if self.left_list:
-            parts.append(f"{self.left_list:,} left the list (moved, deceased or institutionalised)")
-        return (
-            f"{head}: {self.kind} from {self.file_name} ({self.file_format}), "
-            f"{self.rows:,} rows: {', '.join(parts)}."
-        )
+            parts.append(
+                gettext("%(count)s left the list (moved, deceased or institutionalised)")
+                % {"count": f"{self.left_list:,}"}
+            )
+        return gettext(
+            "%(head)s: %(kind)s from %(file)s (%(format)s), %(rows)s rows: %(parts)s."
+        ) % {
+            "head": head,
+            "kind": KIND_IN_SUMMARY.get(self.kind, self.kind),
+            "file": self.file_name,
+            "format": self.file_format,
+            "rows": f"{self.rows:,}",
+            "parts": pgettext("list separator", ", ").join(parts),
+        }
 
 
 def file_checksum(path: Path) -> str:
@@ -131,8 +154,11 @@ def import_file(
     except (IntegrityError, DatabaseError) as error:
         # The checks above mirror the database's rules; should one slip past, the database
         # still refuses, and the whole import is rolled back.
-        message = str(error).splitlines()[0]
-        raise InvalidRows([Problem(0, "", f"the database refused the data: {message}")]) from None
+        # PostgreSQL's own words stay as the server says them.
+        refused = lazy_text(
+            _("the database refused the data: %(error)s"), error=str(error).splitlines()[0]
+        )
+        raise InvalidRows([Problem(0, "", refused)]) from None
     if not dry_run:
         audit_record(
             action=AuditAction.IMPORT, model=kind, user=user,

@@ -13,6 +13,9 @@ designations): those are left as they are on existing shelters and start empty o
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 from registry.importers.cells import (
     Boolean,
     Cell,
@@ -24,7 +27,7 @@ from registry.importers.cells import (
     Text,
 )
 from registry.importers.columns import Column, Row, Schema, duplicates
-from registry.importers.problems import InvalidRows, UnusableFile
+from registry.importers.problems import InvalidRows, UnusableFile, lazy_text
 from registry.importers.staging import Upsert, count_changes, stage_rows, write_changes
 from registry.importers.tables import Table, read_table
 from registry.importers.writing import Outcome, Parsed, point_ewkt
@@ -52,7 +55,9 @@ class Flag(Cell):
     def parse(self, raw: str) -> bool:
         if raw.strip() in ("1", "１"):
             return True
-        raise CellError(f"{raw!r} is not a hazard flag (1 or empty)")
+        raise CellError(
+            lazy_text(_("%(value)s is not a hazard flag (1 or empty)"), value=repr(raw))
+        )
 
 
 _IDENTITY = (
@@ -163,7 +168,11 @@ def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
     file_format = options.get("format") or detect_format(table)
     if file_format not in SCHEMAS:
         raise UnusableFile.because(
-            f"unknown shelter format {file_format!r}; use {', '.join(FORMATS)}"
+            lazy_text(
+                _("unknown shelter format %(format)s; use %(formats)s"),
+                format=repr(file_format),
+                formats=", ".join(FORMATS),
+            )
         )
     rows, problems = SCHEMAS[file_format].parse(table)
     problems += duplicates(rows, "id")
@@ -194,16 +203,26 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
     stage_rows(upsert, (_record(parsed.file_format, row.values) for row in parsed.rows))
     counts = count_changes(upsert)
     write_changes(upsert, {"import_id": import_id})
-    notes = []
+    notes: list[StrOrPromise] = []
     undesignated = Shelter.objects.filter(hazards=[]).count()
     if undesignated:
         notes.append(
-            f"{undesignated} shelters are designated for no hazard and are never chosen as a "
-            "destination until their hazards are set"
+            lazy_text(
+                _(
+                    "%(count)s shelters are designated for no hazard and are never chosen as a "
+                    "destination until their hazards are set"
+                ),
+                count=undesignated,
+            )
         )
     unknown_capacity = Shelter.objects.filter(capacity__isnull=True).count()
     if unknown_capacity:
-        notes.append(f"{unknown_capacity} shelters have no known capacity (treated as no limit)")
+        notes.append(
+            lazy_text(
+                _("%(count)s shelters have no known capacity (treated as no limit)"),
+                count=unknown_capacity,
+            )
+        )
     return Outcome(counts, notes=notes)
 
 

@@ -3,6 +3,8 @@
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from registry.access import supporters_visible_to
 from registry.importers.cells import Boolean, Coordinate, Integer, Kana, Key, KeyList, Phone, Text
 from registry.importers.columns import Column, Row, Schema, duplicates
@@ -70,7 +72,7 @@ def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
     problems += duplicates(rows, "id") + unknown_neighbourhoods(rows)
     for row in rows:
         if row.values.get("available") == []:
-            problems.append(Problem(row.line, "available", "give at least one time slot"))
+            problems.append(Problem(row.line, "available", _("give at least one time slot")))
     if problems:
         raise InvalidRows(problems)
     return Parsed(table_format(table), rows)

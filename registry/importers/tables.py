@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.importers.problems import UnusableFile
+from django.utils.translation import gettext_lazy as _
+
+from registry.importers.problems import UnusableFile, lazy_text
 
 # Tried in order: a UTF-8 file always decodes as UTF-8, and CP932 is what Japanese
 # spreadsheets and welfare systems write when they do not write UTF-8.
@@ -25,7 +27,7 @@ class Table:
 def read_table(path: Path) -> Table:
     data = path.read_bytes()
     if not data.strip():
-        raise UnusableFile.because("the file is empty")
+        raise UnusableFile.because(_("the file is empty"))
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path)
     text, encoding = _decode(data)
@@ -34,7 +36,7 @@ def read_table(path: Path) -> Table:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:4096]:
-        raise UnusableFile.because("this is not a text file (it holds binary data)")
+        raise UnusableFile.because(_("this is not a text file (it holds binary data)"))
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -42,7 +44,7 @@ def _decode(data: bytes) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, encoding
-    raise UnusableFile.because("the file is neither UTF-8 nor Shift_JIS (CP932) text")
+    raise UnusableFile.because(_("the file is neither UTF-8 nor Shift_JIS (CP932) text"))
 
 
 def _looks_like_text(text: str) -> bool:
@@ -57,11 +59,13 @@ def _read_csv(text: str, encoding: str) -> Table:
         header_line, header = next(numbered, (1, []))
         rows = list(numbered)
     except csv.Error as error:
-        raise UnusableFile.because(f"not readable as CSV: {error}", line=reader.line_num) from None
+        raise UnusableFile.because(
+            lazy_text(_("not readable as CSV: %(error)s"), error=str(error)), line=reader.line_num
+        ) from None
     header = [cell.strip() for cell in header]
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         raise UnusableFile.because(
-            "the header is one single column: the file must be comma-separated",
+            _("the header is one single column: the file must be comma-separated"),
             line=header_line,
         )
     return Table(header, rows, encoding)
@@ -82,7 +86,9 @@ def _read_xlsx(path: Path) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnusableFile.because(f"not readable as an XLSX workbook: {error}") from None
+        raise UnusableFile.because(
+            lazy_text(_("not readable as an XLSX workbook: %(error)s"), error=str(error))
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
@@ -93,7 +99,7 @@ def _read_xlsx(path: Path) -> Table:
     finally:
         workbook.close()
     if not rows:
-        raise UnusableFile.because("the first sheet is empty")
+        raise UnusableFile.because(_("the first sheet is empty"))
     return Table([cell.strip() for cell in rows[0][1]], rows[1:], "xlsx")
 
 

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from registry.importers.columns import Row
-from registry.importers.problems import Problem
+from registry.importers.problems import Problem, lazy_text
 from registry.importers.staging import Counts, Upsert
 from registry.importers.tables import Table
 from registry.models import Neighbourhood
@@ -25,7 +27,7 @@ class Outcome:
     counts: Counts
     deleted: int = 0
     left_list: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[StrOrPromise] = field(default_factory=list)  # put into words when shown
 
 
 def known_neighbourhoods() -> dict[str, int]:
@@ -41,7 +43,11 @@ def point_ewkt(lon: float, lat: float) -> str:
 def unknown_neighbourhoods(rows: list[Row]) -> list[Problem]:
     codes = known_neighbourhoods()
     return [
-        Problem(row.line, "neighbourhood", f"unknown neighbourhood code {code!r}")
+        Problem(
+            row.line,
+            "neighbourhood",
+            lazy_text(_("unknown neighbourhood code %(code)s"), code=repr(code)),
+        )
         for row in rows
         if (code := row.values.get("neighbourhood")) and code not in codes
     ]

@@ -28,9 +28,9 @@ def client(officer):
     return client
 
 
-def upload(client, text, name="persons.csv", kind="persons"):
+def upload(client, text, name="persons.csv", kind="persons", language="en"):
     data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode("cp932"))}
-    return client.post(URL, data, headers={"accept-language": "en"})
+    return client.post(URL, data, headers={"accept-language": language})
 
 
 def test_it_shows_the_dry_run_then_imports_on_confirmation(client, officer):
@@ -100,3 +100,29 @@ def test_it_links_the_page_from_the_list_of_imports(client):
     html = client.get(reverse("admin:registry_importrecord_changelist")).content.decode()
 
     assert URL in html
+
+
+def test_it_explains_problems_in_the_officers_language(client):
+    bad = csv_text(PERSON_HEADER, [person_row(lat="北緯35度"), person_row(id="P-1")])
+
+    japanese = upload(client, bad, language="ja").content.decode()
+    english = upload(client, bad, language="en").content.decode()
+
+    assert "2件の問題があります。何も書き込んでいません。" in japanese
+    assert "&#x27;北緯35度&#x27; は度単位の10進数（例：35.36）ではありません" in japanese
+    assert "&#x27;P-1&#x27; が重複しています（最初は2行目）" in japanese
+    assert "is not a number" not in japanese and "appears again" not in japanese
+    assert "2 problems; nothing was written." in english
+    assert "&#x27;北緯35度&#x27; is not a number in decimal degrees" in english
+    assert "&#x27;P-1&#x27; appears again (first on line 2)" in english
+
+
+def test_it_summarises_the_dry_run_in_the_officers_language(client):
+    rows = [person_row(), person_row(id="P-2")]
+
+    japanese = upload(client, csv_text(PERSON_HEADER, rows), language="ja").content.decode()
+
+    assert (
+        "確認のみ（まだ何も書き込んでいません）：persons.csv（csv (cp932)）の避難行動要支援者 "
+        "2行：新規 2件、更新 0件、変更なし 0件。" in japanese
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from registry.importers.problems import ImportFailed
 from registry.importers.service import IMPORTERS, import_file
@@ -31,6 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="hazards: the source name (default: the file name)")
         parser.add_argument("--user", help="the Sasaeai user this import is recorded for")
 
+    # What the command prints is a public contract read by cities' scripts (interfaces.md):
+    # English, word for word, whatever language Sasaeai shows its pages in. Django runs
+    # commands in the default language (Japanese) unless told otherwise.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():

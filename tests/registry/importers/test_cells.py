@@ -1,13 +1,32 @@
-"""Cell parsing: what cities actually write in their files."""
+"""Cell parsing: what cities actually write in their files.
+
+Messages are read as the `import` command prints them, with translations off; the last tests
+read the same errors in Japanese, as the admin's import page shows them."""
 
 import datetime as dt
 import re
 
 import pytest
+from django.utils import translation
 
-from registry.importers.cells import Boolean, CellError, Coordinate, Date, Kana, KeyList, Phone
+from registry.importers.cells import (
+    Boolean,
+    CellError,
+    Coordinate,
+    Date,
+    Integer,
+    Kana,
+    KeyList,
+    Phone,
+)
 
 ERA = Date(era=True)
+
+
+@pytest.fixture(autouse=True)
+def as_the_command_prints():
+    with translation.override(None):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -100,3 +119,35 @@ def test_it_tidies_phone_numbers_and_kana():
     assert Kana().parse("ﾔﾏﾀﾞ ﾊﾅｺ") == "ヤマダ ハナコ"
     with pytest.raises(CellError, match="not kana"):
         Kana().parse("山田")
+
+
+def test_it_puts_a_cell_error_into_words_when_shown():
+    with pytest.raises(CellError) as caught:
+        Integer().parse("abc")
+
+    with translation.override("ja"):
+        assert str(caught.value) == "'abc' は整数ではありません"
+    with translation.override("en"):
+        assert str(caught.value) == "'abc' is not a whole number"
+    assert str(caught.value) == "'abc' is not a whole number"
+
+
+@pytest.mark.parametrize(
+    ("cell", "raw", "japanese"),
+    [
+        (Coordinate("latitude"), "135.5", "緯度 135.5 は日本の範囲外です（20～46）"),
+        (ERA, "昭和65年1月1日", "'昭和65年1月1日' は昭和の期間にない日付です"),
+        (Boolean(), "maybe", "'maybe' は「はい」か「いいえ」として読めません"),
+        (
+            KeyList(["hearing", "visual"]),
+            "telepathy",
+            "'telepathy' は使えない値です。次の値を使ってください：hearing, visual",
+        ),
+    ],
+)
+def test_it_explains_cells_in_japanese(cell, raw, japanese):
+    with translation.override("ja"), pytest.raises(CellError) as caught:
+        cell.parse(raw)
+
+    with translation.override("ja"):
+        assert str(caught.value) == japanese

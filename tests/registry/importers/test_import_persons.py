@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from registry.models import ImportRecord, Person
@@ -331,3 +331,26 @@ def test_it_reports_every_problem_not_only_the_first(tmp_path, area):
         ["4", " reasons"],
     ]
     assert "4 problems; nothing was written." in result.err
+
+
+def test_it_prints_problems_and_summaries_in_english_while_japanese_is_active(tmp_path, area):
+    # Cities' scripts read this output (interfaces.md): the default language, Japanese, and
+    # a caller that activated it must not change a word.
+    bad = persons_file(tmp_path, [person_row(lat="北緯35度", lives_alone="maybe")])
+    good = write(tmp_path / "good.csv", csv_text(PERSON_HEADER, [person_row()]))
+
+    with translation.override("ja"):
+        refused = run_import("persons", bad)
+        checked = run_import("persons", good, dry_run=True)
+        still_japanese = translation.get_language()
+
+    assert refused.code == 1
+    assert "2: lat: '北緯35度' is not a number in decimal degrees" in refused.err
+    assert "2: lives_alone: 'maybe' is not yes or no" in refused.err
+    assert "2 problems; nothing was written." in refused.err
+    assert checked.code == 0, checked.err
+    assert (
+        "Dry run, nothing written: persons from good.csv (csv (utf-8-sig)), 1 rows: "
+        "1 created, 0 updated, 0 unchanged." in checked.out
+    )
+    assert still_japanese == "ja"
