@@ -17,14 +17,13 @@ import numpy.typing as npt
 from django.db import connection
 from django.db.models import QuerySet
 
+from planner import eligibility
 from planner.matching import Arcs, IntArray
 from planner.scenario import Policy, Scenario
 from registry import needs
 from registry.bulk import copy_rows
 from registry.models import Neighbourhood, Person, Shelter, Supporter
 from registry.models.areas import inside_hazard
-from registry.models.choices import ShelterKind
-from registry.models.people import SHAREABLE_CONSENT
 
 PLANAR_MARGIN = 1.02  # UTM scale error stays far below 2 % across a city
 PLANAR_SLACK_M = 5
@@ -45,7 +44,8 @@ class People:
     welfare: npt.NDArray[np.bool_]
     barrier_free: npt.NDArray[np.bool_]
     capability: list[str | None]
-    no_consent: list[tuple[int, int]]  # active people in scope without consent: (pk, needed)
+    # Active people in scope without consent: (pk, needed, home in the hazard area).
+    no_consent: list[tuple[int, int, bool]]
 
     def index_of(self) -> dict[int, int]:
         return {int(pk): index for index, pk in enumerate(self.ids)}
@@ -88,9 +88,8 @@ def resolve_ids(model: type[Supporter] | type[Shelter], external_ids: frozenset[
 
 
 def scope_people(area: Neighbourhood | None) -> QuerySet[Person]:
-    """The people a run plans: active ones, in the neighbourhood if one is given."""
-    people = Person.objects.active()
-    return people if area is None else people.filter(neighbourhood=area)
+    """The people a run is about: active ones, in the neighbourhood if one is given."""
+    return eligibility.people_in_scope(None if area is None else area.pk)
 
 
 def load_people(scenario: Scenario, policy: Policy, area: Neighbourhood | None) -> People:
@@ -98,19 +97,22 @@ def load_people(scenario: Scenario, policy: Policy, area: Neighbourhood | None) 
         scope_people(area)
         .annotate(home_in_hazard=inside_hazard(scenario.hazard))
         .order_by("pk")
-        .values_list("pk", "mobility", "medical_devices", "reasons", "consent", "home_in_hazard")
+        .values_list("pk", "mobility", "medical_devices", "reasons", "shareable", "home_in_hazard")
     )
+    table, care_level = policy.supporters_needed, policy.welfare_care_level
     ids, needed, weight, in_hazard, welfare, barrier_free, capability = [], [], [], [], [], [], []
     no_consent = []
-    for pk, mobility, devices, reasons, consent, home_in_hazard in rows.iterator(chunk_size=20_000):
-        if consent not in SHAREABLE_CONSENT:
-            no_consent.append((pk, needs.supporters_needed(mobility)))
+    for pk, mobility, devices, reasons, shareable, home_in_hazard in rows.iterator(
+        chunk_size=20_000
+    ):
+        if not shareable:
+            no_consent.append((pk, needs.supporters_needed(mobility, table), home_in_hazard))
             continue
         ids.append(pk)
-        needed.append(needs.supporters_needed(mobility))
+        needed.append(needs.supporters_needed(mobility, table))
         weight.append(policy.weight(in_hazard_area=home_in_hazard, medical_device=bool(devices)))
         in_hazard.append(home_in_hazard)
-        welfare.append(needs.needs_welfare_shelter(mobility, devices, reasons))
+        welfare.append(needs.needs_welfare_shelter(mobility, devices, reasons, care_level))
         barrier_free.append(needs.needs_barrier_free(mobility))
         capability.append(needs.needs_capability(mobility))
     return People(
@@ -226,17 +228,21 @@ class PlanningTables:
 
     def supporters(self, away: list[int], rejected: list[tuple[int, int]]) -> Targets:
         """Supporters who are active, available in the slot and not away."""
+        fields = ", ".join(
+            sorted({f for r in eligibility.CAPABILITY_RULES.values() for f in r.fields})
+        )
+        open_ids, params = eligibility.ids_sql(
+            eligibility.supporters_open(self.scenario.slot, away)
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 CREATE UNLOGGED TABLE {self.supporter} AS
                 SELECT (row_number() OVER (ORDER BY id) - 1)::int4 AS idx, id, capacity, location,
-                       ST_Transform(location::geometry, %(srid)s) AS xy,
-                       can_push_wheelchair, can_carry, has_car, person_id
-                FROM registry_supporter
-                WHERE active AND available @> ARRAY[%(slot)s]::varchar[] AND NOT id = ANY(%(away)s)
+                       ST_Transform(location::geometry, %s) AS xy, {fields}, person_id
+                FROM registry_supporter WHERE id IN ({open_ids})
                 """,
-                {"srid": self.srid, "slot": self.scenario.slot, "away": away},
+                [self.srid, *params],
             )
             cursor.execute(f"CREATE INDEX ON {self.supporter} USING gist (xy)")
             cursor.execute(f"ANALYZE {self.supporter}")
@@ -259,10 +265,8 @@ class PlanningTables:
             SELECT pi, si, round(d)::int4 FROM (
                 SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
                 FROM {self.person} p JOIN {self.supporter} s ON ST_DWithin(p.xy, s.xy, %(planar)s)
-                WHERE (s.person_id IS NULL OR s.person_id <> p.id)
-                  AND (p.capability IS NULL
-                       OR (p.capability = 'wheelchair' AND s.can_push_wheelchair)
-                       OR (p.capability = 'carry' AND (s.can_carry OR s.has_car)))
+                WHERE {eligibility.not_self_sql("p", "s")}
+                  AND {eligibility.supporter_capable_sql("p", "s")}
                   AND NOT EXISTS (SELECT 1 FROM {self.rejected} r
                                   WHERE r.person_id = p.id AND r.supporter_id = s.id)
                 OFFSET 0  -- keeps PostgreSQL from computing each distance twice
@@ -273,8 +277,7 @@ class PlanningTables:
 
     def shelters(self, closed: list[int]) -> Targets:
         """Shelters designated for the hazard, outside its areas, and open."""
-        safe = Shelter.objects.safe_for(self.scenario.hazard).exclude(pk__in=closed)
-        sql, params = safe.values("pk").query.sql_with_params()
+        sql, params = eligibility.ids_sql(eligibility.shelters_open(self.scenario.hazard, closed))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE UNLOGGED TABLE {self.shelter} AS "
@@ -282,7 +285,7 @@ class PlanningTables:
                 "s.location, ST_Transform(s.location::geometry, %s) AS xy, "
                 "s.kind = %s AS welfare, s.barrier_free FROM registry_shelter s "
                 f"WHERE s.id IN ({sql})",
-                [self.srid, ShelterKind.WELFARE_SHELTER, *params],
+                [self.srid, eligibility.WELFARE_KIND, *params],
             )
             cursor.execute(f"CREATE INDEX ON {self.shelter} USING gist (xy)")
             cursor.execute(f"ANALYZE {self.shelter}")
@@ -304,7 +307,7 @@ class PlanningTables:
             CROSS JOIN LATERAL (
                 SELECT s.idx, round(ST_Distance(p.location, s.location))::int4 AS d
                 FROM {self.shelter} s
-                WHERE s.welfare = p.welfare AND (s.barrier_free OR NOT p.barrier_free)
+                WHERE {eligibility.shelter_suits_sql("p", "s")}
                 ORDER BY s.xy <-> p.xy LIMIT %(nearest)s
             ) c
             """,
@@ -326,7 +329,7 @@ class PlanningTables:
             SELECT pi, si, round(d)::int4 FROM (
                 SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
                 FROM {self.shelter} s JOIN {self.person} p ON ST_DWithin(s.xy, p.xy, %(planar)s)
-                WHERE s.welfare AND p.welfare AND (s.barrier_free OR NOT p.barrier_free)
+                WHERE s.welfare AND p.welfare AND {eligibility.shelter_suits_sql("p", "s")}
                 OFFSET 0
             ) pairs WHERE d <= %(reach)s
             """,

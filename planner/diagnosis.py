@@ -2,16 +2,18 @@
 a confirmed assignment that cannot be kept, a sentence; and where one more supporter would help
 most (recruitment hints)."""
 
-import heapq
 from typing import Any
 
 import numpy as np
 from django.db import connection
 
+from planner import eligibility
 from planner.candidates import People, PlanningTables, copy_pairs
 from planner.models import MissingReason
-from planner.scenario import Policy, Scenario
-from registry.models import Shelter, Supporter
+from planner.pipeline import PlanInputs
+from planner.recruitment import greedy_cover
+from planner.scenario import Policy
+from registry.models import Shelter
 from registry.services import neighbourhood_of_point_sql
 
 
@@ -53,6 +55,7 @@ def _supporters_near(
     in the slot and not away."""
     if len(short) == 0:
         return {}, {}
+    active, params = eligibility.ids_sql(eligibility.supporters_active())
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -60,63 +63,59 @@ def _supporters_near(
                    count(*) AS any_time,
                    count(*) FILTER (
                        WHERE EXISTS (SELECT 1 FROM {tables.supporter} ps WHERE ps.id = s.id))
-            FROM {tables.person} p JOIN unnest(%(short)s::int4[]) AS short (idx) USING (idx)
-            JOIN registry_supporter s ON ST_DWithin(p.location, s.location, %(reach)s)
-            WHERE s.active AND s.person_id IS DISTINCT FROM p.id
+            FROM {tables.person} p JOIN unnest(%s::int4[]) AS short (idx) USING (idx)
+            JOIN registry_supporter s ON ST_DWithin(p.location, s.location, %s)
+            WHERE s.id IN ({active}) AND {eligibility.not_self_sql("p", "s")}
             GROUP BY p.idx
             """,
-            {"reach": policy.supporter_reach_m, "short": [int(i) for i in short]},
+            [[int(i) for i in short], policy.supporter_reach_m, *params],
         )
         rows = cursor.fetchall()
     return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}
 
 
-def supporter_unavailable(supporter: Supporter, scenario: Scenario) -> str:
-    if not supporter.active:
-        return "the supporter has retired"
-    if supporter.external_id in scenario.away_supporters:
-        return "the supporter is away"
-    return "the supporter is not available in this time slot"
-
-
-def pair_not_allowed(
-    supporter: Supporter, distance: int, capability: str | None, policy: Policy
-) -> str:
-    if distance > policy.supporter_reach_m:
-        return f"the supporter lives {distance} m away, beyond {policy.supporter_reach_m} m"
-    if capability == "wheelchair" and not supporter.can_push_wheelchair:
-        return "the supporter cannot push a wheelchair"
-    if capability == "carry" and not (supporter.can_carry or supporter.has_car):
-        return "the supporter can neither carry the person nor drive"
-    return "the supporter is the person themselves"
+def supporters_unavailable(supporter_ids: list[int], inputs: PlanInputs) -> dict[int, str]:
+    """Why each of these supporters is not among those the run may ask."""
+    active = set(
+        eligibility.supporters_active().filter(pk__in=supporter_ids).values_list("pk", flat=True)
+    )
+    away = set(inputs.away)
+    return {
+        pk: "the supporter has retired"
+        if pk not in active
+        else "the supporter is away"
+        if pk in away
+        else "the supporter is not available in this time slot"
+        for pk in supporter_ids
+    }
 
 
 def shelter_not_allowed(
     shelter: Shelter,
+    *,
     open_and_safe: bool,
+    designated: bool,
     distance: int,
     people: People,
     p: int,
-    closed: list[int],
-    scenario: Scenario,
-    policy: Policy,
+    inputs: PlanInputs,
 ) -> str | None:
-    if shelter.pk in closed:
+    """Why a confirmed shelter no longer suits the person (index p), or None."""
+    if shelter.pk in inputs.closed:
         return "the shelter is closed"
-    if scenario.hazard not in shelter.hazards:
+    if not designated:
         return "the shelter is not designated for this hazard"
     if not open_and_safe:
         return "the shelter lies inside the hazard area"
-    if bool(people.welfare[p]) != (shelter.kind == "welfare_shelter"):
-        return (
-            "the person now needs a welfare shelter"
-            if people.welfare[p]
-            else "the person no longer needs a welfare shelter"
-        )
-    if people.barrier_free[p] and not shelter.barrier_free:
-        return "the shelter is not barrier-free"
-    if distance > policy.shelter_reach_m:
-        return f"the shelter is {distance} m away, beyond {policy.shelter_reach_m} m"
+    refusal = eligibility.shelter_refusal(
+        {"welfare": bool(people.welfare[p]), "barrier_free": bool(people.barrier_free[p])},
+        eligibility.shelter_offer(shelter),
+    )
+    if refusal:
+        return refusal
+    reach = inputs.policy.shelter_reach_m
+    if distance > reach:
+        return f"the shelter is {distance} m away, beyond {reach} m"
     return None
 
 
@@ -125,7 +124,7 @@ def recruitment_hints(
 ) -> list[dict[str, Any]]:
     """Greedy maximum coverage: the homes of people still short of supporters are the candidate
     places for a new supporter; each pick covers the most weight not yet covered. This is
-    advice, not the plan, so greedy (within 1 - 1/e of the best) is enough. A hint gives the
+    advice, not the plan, so greedy (planner.recruitment) is enough. A hint gives the
     neighbourhood and the centre of the people it would help, never one person's home."""
     if policy.recruitment_hints == 0:
         return []
@@ -151,37 +150,8 @@ def recruitment_hints(
     )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE plan_short")
-    chosen = _greedy_cover(pairs.person, pairs.target, people.weight, policy.recruitment_hints)
+    chosen = greedy_cover(pairs.person, pairs.target, people.weight, policy.recruitment_hints)
     return [_hint([int(people.ids[b]) for b in helped], gain) for helped, gain in chosen]
-
-
-def _greedy_cover(
-    place: np.ndarray, person: np.ndarray, weight: np.ndarray, picks: int
-) -> list[tuple[np.ndarray, int]]:
-    """Lazy greedy maximum weighted coverage: a place covers the people paired with it."""
-    if len(place) == 0:
-        return []
-    order = np.argsort(place, kind="stable")
-    places, covered_by = place[order], person[order]
-    starts = np.searchsorted(places, np.arange(places.max() + 2))
-    covered = np.zeros(len(weight), dtype=bool)
-    gains = np.bincount(places, weights=weight[covered_by], minlength=len(starts) - 1)
-    heap = [(-int(g), int(a)) for a, g in enumerate(gains) if g > 0]
-    heapq.heapify(heap)
-    chosen: list[tuple[np.ndarray, int]] = []
-    while heap and len(chosen) < picks:
-        _, a = heapq.heappop(heap)
-        members = covered_by[starts[a] : starts[a + 1]]
-        fresh = members[~covered[members]]
-        gain = int(weight[fresh].sum())
-        if gain == 0:
-            continue
-        if heap and gain < -heap[0][0]:
-            heapq.heappush(heap, (-gain, a))
-            continue
-        covered[fresh] = True
-        chosen.append((fresh, gain))
-    return chosen
 
 
 def _hint(person_ids: list[int], weight: int) -> dict[str, Any]:

@@ -44,6 +44,16 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RunStage(models.TextChoices):
+    """What a running run is doing now, in the order it does it."""
+
+    CANDIDATES = "candidates", _("Finding who can reach whom")
+    SUPPORTERS = "supporters", _("Matching supporters")
+    SHELTERS = "shelters", _("Choosing shelters")
+    GAPS = "gaps", _("Finding what is missing")
+    SAVING = "saving", _("Saving the plan")
+
+
 class PlanRun(models.Model):
     hazard = models.CharField(_("hazard"), max_length=16, choices=HazardKind.choices)
     slot = models.CharField(_("time slot"), max_length=16, choices=TimeSlot.choices)
@@ -66,6 +76,12 @@ class PlanRun(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
     )
+    # Written in short transactions of their own while the run works, so that other
+    # sessions see it; empty once the run has ended.
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=RunStage.choices, blank=True, default=""
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("Why a failed run failed."))
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     timings = models.JSONField(_("seconds taken"), default=dict)
@@ -97,6 +113,9 @@ class PlanRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=RunStatus.values), name="planrun_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="") | Q(stage__in=RunStage.values), name="planrun_stage_valid"
             ),
         ]
 

@@ -1,37 +1,41 @@
-"""Write a plan run: the run, each person's outcome and every assignment, with COPY (a city's
-run is a few hundred thousand rows), inside the caller's transaction."""
+"""Write a plan run: the row that shows its life (running, its stage, done or failed), and
+at the end each person's outcome and every assignment, with COPY (a city's run is a few hundred
+thousand rows), inside the caller's one transaction."""
 
-import datetime as dt
-from typing import TYPE_CHECKING, Any
+import logging
+from typing import Any
 
 import numpy as np
-from django.contrib.auth.models import User
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from planner.candidates import People, Targets
+from planner.coverage import run_coverage
 from planner.models import (
     AssignmentState,
     CoverStatus,
     DroppedAssignment,
     PersonPlan,
     PlanRun,
+    RunStage,
     RunStatus,
     ShelterAssignment,
     SupporterAssignment,
     SupportRole,
 )
+from planner.pipeline import Candidates, Outcome, PlanInputs, Stopwatch, SupporterPlan
 from planner.scenario import Policy, Scenario
 from registry.bulk import copy_rows
-from registry.models import Neighbourhood, Supporter
+from registry.models import Supporter
 
-if TYPE_CHECKING:
-    from planner.services import ShelterPlan, Stopwatch, SupporterPlan
+logger = logging.getLogger(__name__)
 
 # The first supporter of a person passes on warnings, checks on them and guides them; any
 # further supporter helps move them.
 FIRST_ROLES = [SupportRole.INFORM.value, SupportRole.CHECK_SAFETY.value, SupportRole.GUIDE.value]
 OTHER_ROLES = [SupportRole.GUIDE.value]
+ERROR_LENGTH = 2000
 
 
 def _status(needed: int, filled: int, sheltered: bool) -> str:
@@ -42,36 +46,75 @@ def _status(needed: int, filled: int, sheltered: bool) -> str:
     return CoverStatus.PARTIAL
 
 
+def run_open(inputs: PlanInputs) -> PlanRun:
+    """The run's row, `running` at its first stage, committed at once (its own short
+    transaction) so that other sessions see the run while it works."""
+    with transaction.atomic():
+        return PlanRun.objects.create(
+            hazard=inputs.scenario.hazard,
+            slot=inputs.scenario.slot,
+            neighbourhood=inputs.area,
+            away_supporters=inputs.away,
+            closed_shelters=inputs.closed,
+            parameters=inputs.policy.as_parameters(),
+            status=RunStatus.RUNNING,
+            stage=RunStage.CANDIDATES,
+            started_at=inputs.started,
+            user=inputs.user,
+            performed_by=inputs.performed_by[:150],
+        )
+
+
+class StageReporter:
+    """Writes a running run's stage where other sessions see it at once. The work and its
+    results sit in one open transaction until the run is saved, so the stage goes over a
+    connection of its own, in autocommit. It touches only the stage column, which the run's
+    transaction does not write until its very end (foreign keys to the row take a key-share
+    lock, which does not block this update); a stage that cannot be written at once is
+    skipped rather than holding up the run."""
+
+    def __init__(self, run: PlanRun) -> None:
+        self.run = run
+        self._side: BaseDatabaseWrapper | None = None
+
+    def __call__(self, stage: RunStage) -> None:
+        self.run.stage = stage
+        try:
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self._side.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '2s'")
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {PlanRun._meta.db_table} SET stage = %s WHERE id = %s AND status = %s",
+                    [stage.value, self.run.pk, RunStatus.RUNNING.value],
+                )
+        except DatabaseError:
+            logger.warning("plan run %s: could not show stage %s", self.run.pk, stage)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+def run_fail(run: PlanRun, error: BaseException) -> None:
+    """Mark the run failed with its error, after its results' transaction rolled back: the
+    failure is kept, no result is."""
+    message = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+    with transaction.atomic():
+        PlanRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+
+
 def save_run(
-    *,
-    scenario: Scenario,
-    area: Neighbourhood | None,
-    away: list[int],
-    closed: list[int],
-    policy: Policy,
-    people: People,
-    supporters: Targets,
-    shelters: Targets,
-    supporter_plan: "SupporterPlan",
-    shelter_plan: "ShelterPlan",
-    reasons: list[list[str]],
-    hints: list[dict[str, Any]],
-    started: dt.datetime,
-    clock: "Stopwatch",
-    user: User | None,
-    performed_by: str,
+    run: PlanRun, inputs: PlanInputs, candidates: Candidates, outcome: Outcome, clock: Stopwatch
 ) -> PlanRun:
-    run = PlanRun.objects.create(
-        hazard=scenario.hazard,
-        slot=scenario.slot,
-        neighbourhood=area,
-        away_supporters=away,
-        closed_shelters=closed,
-        parameters=policy.as_parameters(),
-        started_at=started,
-        user=user,
-        performed_by=performed_by[:150],
-    )
+    """Write the results and end the run `done`: call inside the run's one transaction."""
+    people, shelters, policy = candidates.people, candidates.shelters, inputs.policy
+    supporter_plan, shelter_plan = outcome.supporters, outcome.shelters
     sheltered = np.zeros(len(people.ids), dtype=bool)
     shelter_rows = []
     for p, _, kept in shelter_plan.kept:
@@ -89,24 +132,11 @@ def save_run(
              AssignmentState.PROPOSED, None, None)
         )  # fmt: skip
 
-    supporter_rows = _supporter_rows(run, people, supporters, supporter_plan, policy)
+    supporter_rows = _supporter_rows(run, people, candidates.supporters, supporter_plan, policy)
     statuses = [
         _status(int(people.needed[p]), int(supporter_plan.filled[p]), bool(sheltered[p]))
         for p in range(len(people.ids))
     ]
-    copy_rows(
-        PersonPlan._meta.db_table,
-        ("run_id", "person_id", "needed", "weight", "in_hazard_area", "status", "reasons"),
-        [
-            *(
-                (run.pk, int(people.ids[p]), int(people.needed[p]), int(people.weight[p]),
-                 bool(people.in_hazard[p]), statuses[p], reasons[p])
-                for p in range(len(people.ids))
-            ),
-            *((run.pk, pk, needed, policy.weight_base, False, CoverStatus.NO_CONSENT, [])
-              for pk, needed in people.no_consent),
-        ],
-    )  # fmt: skip
     copy_rows(
         SupporterAssignment._meta.db_table,
         ("run_id", "person_id", "supporter_id", "roles", "distance_m", "state", "decided_by_id",
@@ -118,6 +148,19 @@ def save_run(
         ("run_id", "person_id", "shelter_id", "distance_m", "state", "decided_by_id", "decided_at"),
         shelter_rows,
     )
+    copy_rows(
+        PersonPlan._meta.db_table,
+        ("run_id", "person_id", "needed", "weight", "in_hazard_area", "status", "reasons"),
+        [
+            *(
+                (run.pk, int(people.ids[p]), int(people.needed[p]), int(people.weight[p]),
+                 bool(people.in_hazard[p]), statuses[p], outcome.reasons[p])
+                for p in range(len(people.ids))
+            ),
+            *((run.pk, pk, needed, policy.weight_base, in_hazard, CoverStatus.NO_CONSENT, [])
+              for pk, needed, in_hazard in people.no_consent),
+        ],
+    )  # fmt: skip
     DroppedAssignment.objects.bulk_create(
         DroppedAssignment(
             run=run,
@@ -128,18 +171,19 @@ def save_run(
         )
         for d in [*supporter_plan.dropped, *shelter_plan.dropped]
     )
-    _flag_supporters_at_risk(run, scenario)
+    _flag_supporters_at_risk(run, inputs.scenario)
     clock.lap("save")
-    run.stats = _statistics(run, people, statuses, supporter_plan, shelter_plan, hints)
+    run.stats = _statistics(run, people, statuses, outcome)
     run.timings = {**clock.laps, "total": clock.total()}
     run.status = RunStatus.DONE
+    run.stage = ""
     run.finished_at = timezone.now()
-    run.save(update_fields=["stats", "timings", "status", "finished_at"])
+    run.save(update_fields=["stats", "timings", "status", "stage", "finished_at"])
     return run
 
 
 def _supporter_rows(
-    run: PlanRun, people: People, supporters: Targets, plan: "SupporterPlan", policy: Policy
+    run: PlanRun, people: People, supporters: Targets, plan: SupporterPlan, policy: Policy
 ) -> list[tuple[Any, ...]]:
     per_person: dict[int, list[tuple[int, int, list[str] | None, str, Any, Any]]] = {}
     for p, _, kept in plan.kept:
@@ -207,24 +251,18 @@ def _flag_supporters_at_risk(run: PlanRun, scenario: Scenario) -> None:
 
 
 def _statistics(
-    run: PlanRun,
-    people: People,
-    statuses: list[str],
-    supporter_plan: "SupporterPlan",
-    shelter_plan: "ShelterPlan",
-    hints: list[dict[str, Any]],
+    run: PlanRun, people: People, statuses: list[str], outcome: Outcome
 ) -> dict[str, Any]:
+    supporter_plan, shelter_plan = outcome.supporters, outcome.shelters
     counts = {status: statuses.count(status) for status in CoverStatus.values}
     counts[CoverStatus.NO_CONSENT] = len(people.no_consent)
+    neighbourhoods = run_coverage(run)
     return {
         "people": len(people.ids) + len(people.no_consent),
         **counts,
-        "in_hazard_area_not_covered": int(
-            sum(
-                1
-                for p, status in enumerate(statuses)
-                if people.in_hazard[p] and status != CoverStatus.COVERED
-            )
+        # One rule for "exposed", the coverage query's, summed over the neighbourhoods.
+        "in_hazard_area_not_covered": sum(
+            entry["in_hazard_area_not_covered"] for entry in neighbourhoods.values()
         ),
         "supporter_value": supporter_plan.solution.value,
         "supporter_distance_m": supporter_plan.solution.distance
@@ -247,31 +285,6 @@ def _statistics(
         .values("supporter")
         .distinct()
         .count(),
-        "neighbourhoods": neighbourhood_coverage(run),
-        "recruitment_hints": hints,
+        "neighbourhoods": neighbourhoods,
+        "recruitment_hints": outcome.hints,
     }
-
-
-def neighbourhood_coverage(run: PlanRun) -> dict[str, dict[str, int]]:
-    """Per neighbourhood: people by status, and those in the hazard area without full cover."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT coalesce(n.code, ''), pp.status, count(*),
-                   count(*) FILTER (WHERE pp.in_hazard_area AND pp.status <> 'covered')
-            FROM planner_personplan pp
-            JOIN registry_person p ON p.id = pp.person_id
-            LEFT JOIN registry_neighbourhood n ON n.id = p.neighbourhood_id
-            WHERE pp.run_id = %s GROUP BY 1, 2
-            """,
-            [run.pk],
-        )
-        rows = cursor.fetchall()
-    result: dict[str, dict[str, int]] = {}
-    for code, status, count, exposed in rows:
-        entry = result.setdefault(
-            code, dict.fromkeys(CoverStatus.values, 0) | {"in_hazard_area_not_covered": 0}
-        )
-        entry[status] = count
-        entry["in_hazard_area_not_covered"] += exposed
-    return result

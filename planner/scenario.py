@@ -1,5 +1,6 @@
 """A scenario and the planning policy it is planned under."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,8 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Policy:
-    """planning.md's numbers, as the city set them in settings.PLANNING."""
+    """planning.md's numbers, as the city set them in settings.PLANNING: read once per run
+    (`from_settings`) and passed down, so that one run never mixes two policies."""
 
     supporter_reach_m: int
     shelter_reach_m: int
@@ -28,6 +30,8 @@ class Policy:
     other_place_value: int
     elderly_supporter_age: int
     recruitment_hints: int
+    supporters_needed: Mapping[str, int]  # by mobility key
+    welfare_care_level: int
 
     @classmethod
     def from_settings(cls) -> "Policy":
@@ -42,14 +46,13 @@ class Policy:
             other_place_value=numbers["OTHER_PLACE_VALUE"],
             elderly_supporter_age=numbers["ELDERLY_SUPPORTER_AGE"],
             recruitment_hints=numbers["RECRUITMENT_HINTS"],
+            supporters_needed=dict(numbers["SUPPORTERS_NEEDED"]),
+            welfare_care_level=int(numbers["WELFARE_CARE_LEVEL"]),
         )
 
     def as_parameters(self) -> dict[str, Any]:
-        return {
-            **self.__dict__,
-            "supporters_needed": dict(planning()["SUPPORTERS_NEEDED"]),
-            "welfare_care_level": planning()["WELFARE_CARE_LEVEL"],
-        }
+        """The policy as the run records it (from this object: settings are read once)."""
+        return {**self.__dict__, "supporters_needed": dict(self.supporters_needed)}
 
     def weight(self, *, in_hazard_area: bool, medical_device: bool) -> int:
         return (

@@ -3,6 +3,9 @@ planned for a neighbourhood or a person, and the latest run of one scenario."""
 
 from django.db.models import QuerySet
 
+# Coverage counts live in planner.coverage (one counting query); pages import them from here.
+from planner.coverage import Coverage as Coverage
+from planner.coverage import coverage_by_neighbourhood as coverage_by_neighbourhood
 from planner.models import AssignmentState, PlanRun, RunStatus, SupporterAssignment
 from registry.models import Neighbourhood, Person, Supporter
 

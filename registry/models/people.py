@@ -1,12 +1,22 @@
 """People who need help to evacuate (避難行動要支援者) and their emergency contacts."""
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Regex
 from django.utils import timezone
@@ -74,6 +84,15 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """People whose data may be shared with support organisations in normal times."""
         return self.filter(consent__in=SHAREABLE_CONSENT)
 
+    def with_shareable(self) -> "PersonQuerySet":
+        """Annotate `shareable`: the same rule as `shareable()`, as a column, for reads that
+        need both sides (a plan run plans the shareable and counts the others)."""
+        return self.annotate(
+            shareable=ExpressionWrapper(
+                Q(consent__in=SHAREABLE_CONSENT), output_field=BooleanField()
+            )
+        )
+
     def plannable(self) -> "PersonQuerySet":
         """People a plan run plans for: active, and consented or covered by ordinance."""
         return self.active().shareable()
@@ -110,12 +129,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
                 + Case(When(lives_alone=True, then=Value(1)), default=Value(0))
             )
         )
-
-    def visible_to(self, user: Any) -> "PersonQuerySet":
-        """The people this user may see: the one scoping rule, in registry.access."""
-        from registry.access import persons_visible_to
-
-        return self.filter(pk__in=persons_visible_to(user).values("pk"))
 
     def by_priority(self) -> "PersonQuerySet":
         # The stubs cannot see annotations made by another method.
