@@ -54,3 +54,39 @@ class SupporterForm(forms.ModelForm[Supporter]):
         ]  # fmt: skip
         widgets = {"location": LeafletWidget()}
         help_texts = {"location": gettext_lazy("Drag the marker to the supporter's home.")}
+
+    def __init__(
+        self, *args: Any, area: Neighbourhood, refuse_outside: bool, **kwargs: Any
+    ) -> None:
+        """`area`: the neighbourhood whose list the supporter joins; `refuse_outside`: a home
+        outside it is an error (associations), else only `outside` is set (officers, who may
+        know of a supporter across the boundary and are warned)."""
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.refuse_outside = refuse_outside
+        self.outside = False
+        if area.geom is not None:
+            # The map opens on the neighbourhood, where the home should be placed.
+            centre = area.geom.point_on_surface
+            self.fields["location"].widget.attrs["settings_overrides"] = {
+                "DEFAULT_CENTER": (centre.y, centre.x),
+                "DEFAULT_ZOOM": 16,
+            }
+
+    def clean_location(self) -> Any:
+        location = self.cleaned_data.get("location")
+        if location is None or self.area.geom is None:
+            return location
+        point = location
+        if point.srid and self.area.geom.srid and point.srid != self.area.geom.srid:
+            point = point.transform(self.area.geom.srid, clone=True)
+        if not self.area.geom.contains(point):
+            if self.refuse_outside:
+                raise forms.ValidationError(
+                    _("The home is outside %(neighbourhood)s. Place it inside the "
+                      "neighbourhood, or ask the city office to add the supporter."),
+                    code="outside",
+                    params={"neighbourhood": f"{self.area.code} {self.area.name}"},
+                )  # fmt: skip
+            self.outside = True
+        return location

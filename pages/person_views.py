@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from pages.expired import form_after_login, login_required_form
 from pages.forms import DecisionForm, ReviewForm
 from pages.lookups import DECIDERS, person_for
 from pages.scenarios import chosen_scenario
@@ -19,6 +20,7 @@ from planner.models import PersonPlan, ShelterAssignment, SupporterAssignment
 from registry.access import HEALTH_FIELDS, can_see_health, role_of
 from registry.audit import audit_record, emergency_for_people
 from registry.models import AuditAction, Person
+from registry.models.choices import CommunicationNeed
 
 
 def _context(
@@ -73,9 +75,15 @@ def _value(person: Person, name: str) -> object:
     value = display() if display else getattr(person, name)
     if isinstance(value, list):
         base = getattr(Person._meta.get_field(name), "base_field", None)
-        labels = dict(getattr(base, "choices", None) or [])
+        # Communication needs are checked by a pattern, not choices (`language:xx` too).
+        choices = CommunicationNeed.choices if name == "communication" else None
+        labels = dict(choices or getattr(base, "choices", None) or [])
         return "、".join(str(labels.get(item, item)) for item in value)
     return value
+
+
+def _person_url(request: HttpRequest, pk: int) -> str:
+    return reverse("person", args=[pk])
 
 
 @login_required
@@ -85,12 +93,18 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditAction.VIEW, model=Person, object_ids=[person.pk], user=request.user,
         emergency=emergency_for_people(request.user, [person]), detail={"page": "person"},
     )  # fmt: skip
-    return render(request, "pages/person.html", _context(request, person))
+    # A form posted when the session had expired: say what to redo, fill the review again.
+    form_after_login(request, "decision")
+    kept = form_after_login(request, "review")
+    review_form = ReviewForm(initial=kept.dict()) if kept is not None else None
+    return render(request, "pages/person.html", _context(request, person, review_form))
 
 
-@login_required
-@require_POST
+@login_required_form("decision", back=_person_url)
 def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # Only the person page posts here; anything else goes back to it, never a 405.
+        return redirect("person", pk=pk)
     person = person_for(request, pk)
     if role_of(request.user) not in DECIDERS:
         raise PermissionDenied
@@ -109,9 +123,10 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("person", pk=person.pk)
 
 
-@login_required
-@require_POST
+@login_required_form("review", back=_person_url)
 def person_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("person", pk=pk)
     person = person_for(request, pk)
     if role_of(request.user) not in DECIDERS:
         raise PermissionDenied

@@ -1,6 +1,8 @@
-"""Plan runs for officers: start one for a scenario, follow it, and see what changed since the
-last run of the same scenario, confirmed assignments that had to be dropped included."""
+"""Plan runs for officers: start one for a scenario, follow it while it works, and see what
+changed since the last run of the same scenario, confirmed assignments that had to be dropped
+included."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -8,16 +10,47 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pages.forms import RunForm
 from planner.candidates import ScenarioError
 from planner.models import PlanRun, RunStatus
-from planner.reports import run_summary
 from planner.tasks import plan_scenario
 from registry.access import Role, role_of
 
-COUNTS = ("covered", "partial", "uncovered", "no_consent")
+# Seconds between reloads of a page that shows a run still working.
+REFRESH_SECONDS = 5
+
+# The run's figures, in the order the page lists them; `changes` marks those compared with
+# the last run of the same scenario. Labels stay lazy: they are put into words when rendered.
+FIGURES: tuple[tuple[str, Promise, bool], ...] = (
+    ("people", gettext_lazy("People planned"), True),
+    ("covered", gettext_lazy("Covered"), True),
+    ("partial", gettext_lazy("Partly covered"), True),
+    ("uncovered", gettext_lazy("Uncovered"), True),
+    ("no_consent", gettext_lazy("No consent"), True),
+    ("in_hazard_area_not_covered", gettext_lazy("In the hazard area, not covered"), True),
+    ("supporters_in_hazard_area", gettext_lazy("Supporters living in the hazard area they serve"),
+     False),
+    ("elderly_supporters", gettext_lazy("Elderly supporters"), False),
+    ("kept", gettext_lazy("Confirmed assignments kept"), False),
+    ("dropped", gettext_lazy("Confirmed assignments dropped"), False),
+    ("supporter_distance_m", gettext_lazy("Total distance of supporters (m)"), False),
+    ("shelter_distance_m", gettext_lazy("Total distance to shelters (m)"), False),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a run, with its change since the last run of the scenario (None: no
+    earlier run, or not compared)."""
+
+    key: str
+    label: Promise
+    now: int
+    change: int | None
 
 
 def _officer(request: HttpRequest) -> None:
@@ -51,35 +84,48 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 def _list_context(form: RunForm) -> dict[str, Any]:
     runs = list(PlanRun.objects.select_related("neighbourhood")[:30])
-    return {"form": form, "runs": runs, "running": any(r.status == RunStatus.RUNNING for r in runs)}
+    running = any(r.status == RunStatus.RUNNING for r in runs)
+    return {"form": form, "runs": runs, "refresh": REFRESH_SECONDS if running else None}
 
 
-@login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer(request)
-    run = PlanRun.objects.select_related("neighbourhood").filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    previous = (
+def _previous(run: PlanRun) -> PlanRun | None:
+    """The last finished run of the same scenario (hazard, slot and area) before this one."""
+    return (
         PlanRun.objects.filter(
             hazard=run.hazard, slot=run.slot, neighbourhood=run.neighbourhood,
             status=RunStatus.DONE, pk__lt=run.pk,
         ).order_by("-pk").first()
     )  # fmt: skip
-    changes = (
-        [
-            (key, run.stats.get(key, 0), run.stats.get(key, 0) - previous.stats.get(key, 0))
-            for key in COUNTS
-        ]
-        if previous
-        else [(key, run.stats.get(key, 0), None) for key in COUNTS]
-    )
-    dropped = run.dropped.select_related("person", "supporter", "shelter")
+
+
+def _figures(run: PlanRun, previous: PlanRun | None) -> list[Figure]:
+    figures = []
+    for key, label, compared in FIGURES:
+        now = int(run.stats.get(key, 0) or 0)
+        change = (
+            now - int(previous.stats.get(key, 0) or 0)
+            if previous is not None and compared
+            else None
+        )
+        figures.append(Figure(key, label, now, change))
+    return figures
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer(request)
+    run = PlanRun.objects.select_related("neighbourhood", "user").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    done = run.status == RunStatus.DONE
+    previous = _previous(run) if done else None
     context = {
         "run": run,
-        "summary": run_summary(run),
         "previous": previous,
-        "changes": changes,
-        "dropped": dropped,
+        "figures": _figures(run, previous) if done else [],
+        "hints": run.stats.get("recruitment_hints", []) if done else [],
+        "seconds": sum(float(s) for s in run.timings.values()) if run.timings else None,
+        "dropped": run.dropped.select_related("person", "supporter", "shelter") if done else [],
+        "refresh": REFRESH_SECONDS if run.status == RunStatus.RUNNING else None,
     }
     return render(request, "pages/run.html", context)

@@ -65,3 +65,29 @@ def chosen_scenario(request: HttpRequest, subject: Neighbourhood | Person) -> Ch
         hazard = next((h for h, s in planned if s == slot), DEFAULT[0])
     assert hazard is not None and slot is not None
     return ChosenScenario(hazard, slot, latest_run(subject, hazard, slot), planned)
+
+
+@dataclass(frozen=True)
+class ScenarioFilter:
+    """The scenario a list page is narrowed to (`?hazard=…&slot=…`); None: every one."""
+
+    hazard: str | None
+    slot: str | None
+
+    @property
+    def hazards(self) -> list[tuple[str, str]]:
+        return [(str(key), str(label)) for key, label in HazardKind.choices]
+
+    @property
+    def slots(self) -> list[tuple[str, str]]:
+        return [(str(key), str(label)) for key, label in TimeSlot.choices]
+
+
+def scenario_filter(request: HttpRequest) -> ScenarioFilter:
+    hazard = request.GET.get("hazard") or None
+    slot = request.GET.get("slot") or None
+    if (hazard is not None and hazard not in HazardKind.values) or (
+        slot is not None and slot not in TimeSlot.values
+    ):
+        raise Http404
+    return ScenarioFilter(hazard, slot)

@@ -3,19 +3,37 @@ always through the scoping mechanism."""
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from planner.models import PersonPlan, PlanRun, SupporterAssignment
+from planner.models import CoverStatus, PersonPlan, PlanRun, SupporterAssignment
 from registry.access import persons_visible_to, supporters_visible_to
-from registry.models import HazardArea, Neighbourhood, Shelter
+from registry.models import HazardArea, Neighbourhood, Person, Shelter
 
 MAP_MARGIN_DEG = 0.02
+# Statuses the gaps list shows: someone planned, but not fully covered.
+GAP_STATUSES = (CoverStatus.PARTIAL.value, CoverStatus.UNCOVERED.value)
 
 
-def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class RosterRow:
+    """One person of a neighbourhood's roster in one run. Keys only: the template puts the
+    status and the reasons into words, so that code can compare them."""
+
+    person: Person
+    status: str  # a CoverStatus key; "" when the run did not plan the person
+    reasons: list[str]  # MissingReason keys
+    supporters: list[str]  # names, nearest first
+
+    @property
+    def has_gap(self) -> bool:
+        return self.status in GAP_STATUSES
+
+
+def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[RosterRow]:
     """The people of the neighbourhood the user may see, with their status in the run."""
     people = list(
         persons_visible_to(user)
@@ -43,22 +61,23 @@ def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[dict[str
         ):
             helpers[person_id].append(name)
     return [
-        {
-            "person": person,
-            "status": plans[person.pk].get_status_display() if person.pk in plans else "",
-            "reasons": plans[person.pk].reasons if person.pk in plans else [],
-            "supporters": helpers[person.pk],
-        }
+        RosterRow(
+            person=person,
+            status=plans[person.pk].status if person.pk in plans else "",
+            reasons=list(plans[person.pk].reasons) if person.pk in plans else [],
+            supporters=helpers[person.pk],
+        )
         for person in people
     ]
 
 
 def map_features(
-    user: Any, area: Neighbourhood, hazard: str, run: PlanRun | None
+    user: Any, area: Neighbourhood, hazard: str, run: PlanRun | None, person_query: str = ""
 ) -> tuple[dict[str, Any], list[int]]:
     """GeoJSON of one neighbourhood for its map: its outline, the hazard's areas around it,
     the people and supporters the user may see there, and the shelters nearby; and the ids of
-    the people shown, for the audit log. Sized for one neighbourhood, never the whole city."""
+    the people shown, for the audit log. Sized for one neighbourhood, never the whole city.
+    `person_query` keeps the map's scenario on the links to people's pages."""
     envelope = area.geom.envelope.buffer(MAP_MARGIN_DEG)
     features: list[dict[str, Any]] = [_feature(area.geom, {"type": "area", "name": area.name})]
     for level, part in HazardArea.objects.clipped_to(hazard, envelope):
@@ -78,7 +97,8 @@ def map_features(
                     "type": "person",
                     "name": person.name,
                     "status": statuses.get(person.pk, ""),
-                    "url": reverse("person", args=[person.pk]),
+                    "url": reverse("person", args=[person.pk])
+                    + (f"?{person_query}" if person_query else ""),
                 },
             )
         )

@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pages.expired import form_after_login, login_required_form
 from pages.forms import SupporterForm
 from pages.lookups import DECIDERS, area_for
 from planner.selectors import people_helped_by
 from registry import services
-from registry.access import persons_visible_to, role_of, supporters_visible_to
+from registry.access import Role, persons_visible_to, role_of, supporters_visible_to
 from registry.audit import audit_record
 from registry.models import AuditAction, Neighbourhood, Person, Supporter
 from registry.models.choices import HazardKind, TimeSlot
@@ -61,7 +62,7 @@ def supporter_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pages/supporters.html", context)
 
 
-@login_required
+@login_required_form("supporter")
 def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     area = _editor(request, code)
     supporter = Supporter(neighbourhood=area)
@@ -70,7 +71,12 @@ def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> Ht
         if found is None:
             raise Http404
         supporter = found
-    form = SupporterForm(request.POST or None, instance=supporter)
+    # Posted when the session had expired: shown filled in again, saved only when posted.
+    kept = form_after_login(request, "supporter") if request.method == "GET" else None
+    form = SupporterForm(
+        request.POST or kept or None, instance=supporter, area=area,
+        refuse_outside=role_of(request.user) != Role.OFFICER,
+    )  # fmt: skip
     # The map widget's scripts carry the page's nonce, or the Content-Security-Policy blocks them.
     form.fields["location"].widget.csp_nonce = getattr(request, "csp_nonce", None)
     if request.method == "POST" and form.is_valid():
@@ -79,12 +85,19 @@ def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> Ht
             changed=list(form.changed_data), user=request.user,
         )  # fmt: skip
         messages.success(request, _("Saved. The next plan run uses the change."))
+        if form.outside:
+            messages.warning(
+                request,
+                _("The supporter's home lies outside %(neighbourhood)s, whose list they are in.")
+                % {"neighbourhood": f"{area.code} {area.name}"},
+            )
         return redirect("supporters", code=area.code)
     context = {
         "area": area, "form": form, "supporter": supporter,
         "helped": _helped(request.user, supporter) if pk else None,
     }  # fmt: skip
-    return render(request, "pages/supporter_form.html", context, status=400 if form.errors else 200)
+    failed = request.method == "POST" and bool(form.errors)
+    return render(request, "pages/supporter_form.html", context, status=400 if failed else 200)
 
 
 @login_required

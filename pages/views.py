@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from pages.lookups import area_for, require_page_role
-from pages.scenarios import chosen_scenario
+from pages.scenarios import chosen_scenario, scenario_filter
 from pages.selectors import map_features, roster
 from planner.coverage import coverage_by_neighbourhood
 from registry.access import neighbourhoods_visible_to
@@ -19,11 +19,13 @@ from registry.models import AuditAction, Person
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_page_role(request)
+    shown = scenario_filter(request)
     areas = list(neighbourhoods_visible_to(request.user).order_by("code"))
-    rows = coverage_by_neighbourhood(areas)
+    rows = coverage_by_neighbourhood(areas, hazard=shown.hazard, slot=shown.slot)
     planned = {row.neighbourhood.pk for row in rows}
     unplanned = [area for area in areas if area.pk not in planned]
-    return render(request, "pages/dashboard.html", {"rows": rows, "unplanned": unplanned})
+    context = {"rows": rows, "unplanned": unplanned, "shown": shown}
+    return render(request, "pages/dashboard.html", context)
 
 
 @login_required
@@ -35,10 +37,10 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
     audit_record(
         action=AuditAction.LIST,
         model=Person,
-        object_ids=[row["person"].pk for row in people],
+        object_ids=[row.person.pk for row in people],
         user=request.user,
-        emergency=emergency_for_people(request.user, [row["person"] for row in people]),
-        detail={"page": "neighbourhood"},
+        emergency=emergency_for_people(request.user, [row.person for row in people]),
+        detail={"page": "neighbourhood", "hazard": scenario.hazard, "slot": scenario.slot},
     )
     hints = [
         hint for hint in (run.stats.get("recruitment_hints", []) if run else [])
@@ -50,7 +52,7 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
         "scenario": scenario,
         "hazard": scenario.hazard,
         "people": people,
-        "gaps": [row for row in people if row["status"] in ("partial", "uncovered")],
+        "gaps": [row for row in people if row.has_gap],
         "hints": hints,
         "tiles": settings.MAP_TILES,
     }
@@ -61,9 +63,12 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
 def neighbourhood_map(request: HttpRequest, code: str) -> JsonResponse:
     area = area_for(request, code)
     scenario = chosen_scenario(request, area)
-    collection, shown = map_features(request.user, area, scenario.hazard, scenario.run)
+    collection, shown = map_features(
+        request.user, area, scenario.hazard, scenario.run, person_query=scenario.query
+    )
     audit_record(
         action=AuditAction.LIST, model=Person, object_ids=shown, user=request.user,
-        detail={"page": "map", "neighbourhood": area.code},
+        detail={"page": "map", "neighbourhood": area.code, "hazard": scenario.hazard,
+                "slot": scenario.slot},
     )  # fmt: skip
     return JsonResponse(collection, json_dumps_params={"ensure_ascii": False})

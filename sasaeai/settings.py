@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sasaeai.middleware.CspNonceForWidgets",
+    "sasaeai.middleware.AuditorToAuditLog",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "sasaeai.context_processors.role",
+                "sasaeai.context_processors.emergencies",
             ],
         },
     },

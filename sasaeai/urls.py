@@ -1,9 +1,12 @@
-"""Sasaeai's URLs: the pages, logins, the admin for city officers, and language switching."""
+"""Sasaeai's URLs: the pages, logins, the admin for city officers, and language switching.
+Errors (403, 404, 500) use Django's handlers with the templates in sasaeai/templates."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from pages.account_views import SiteLoginView
 
 admin.site.site_header = _("Sasaeai: evacuation support registry")
 admin.site.site_title = _("Sasaeai")
@@ -11,7 +14,7 @@ admin.site.index_title = _("Registry of people needing evacuation support")
 
 urlpatterns = [
     path("", include("pages.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SiteLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -60,3 +60,66 @@ def test_it_explains_a_bad_scenario_and_keeps_runs_for_officers(town):
         .status_code
         == 403
     )
+
+
+def _run(**fields):
+    from django.utils import timezone
+
+    values = {"hazard": "flood", "slot": "weekday_night", "started_at": timezone.now(),
+              "performed_by": "test"}  # fmt: skip
+    values.update(fields)
+    return PlanRun.objects.create(**values)
+
+
+def test_a_running_run_shows_its_stage_in_words_and_refreshes_itself(town):
+    run = _run(status="running", stage="supporters")
+
+    english = as_user("officer").get(
+        reverse("run", args=[run.pk]), headers={"accept-language": "en"}
+    )
+    japanese = as_user("officer").get(reverse("run", args=[run.pk])).content.decode()
+    listing = as_user("officer").get(reverse("runs"), headers={"accept-language": "en"})
+
+    html = english.content.decode()
+    assert "Running" in html and "Matching supporters" in html and "supporters</" not in html
+    assert '<meta http-equiv="refresh"' in html
+    assert "実行中" in japanese and '<meta http-equiv="refresh"' in japanese
+    assert "Matching supporters" in listing.content.decode()
+    assert '<meta http-equiv="refresh"' in listing.content.decode()
+
+
+def test_a_failed_run_shows_its_error_and_does_not_refresh(town):
+    run = _run(status="failed", error="no shelter is designated for flood")
+
+    html = as_user("officer").get(reverse("run", args=[run.pk]), headers={"accept-language": "en"})
+
+    text = html.content.decode()
+    assert "Failed" in text and "The plan run failed." in text
+    assert "no shelter is designated for flood" in text
+    assert 'http-equiv="refresh"' not in text
+
+
+def test_a_finished_run_names_its_scenario_and_changes_in_words_and_city_time(town):
+    import datetime as dt
+
+    from planner.scenario import Scenario
+    from planner.services import plan_run_create
+
+    first = plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    second = plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    # 23:30 UTC is 08:30 the next morning in Tokyo.
+    PlanRun.objects.filter(pk=second.pk).update(
+        started_at=dt.datetime(2026, 4, 1, 23, 30, tzinfo=dt.UTC)
+    )
+    client = as_user("officer")
+
+    english = client.get(reverse("run", args=[second.pk]), headers={"accept-language": "en"})
+    japanese = client.get(reverse("run", args=[second.pk])).content.decode()
+    listing = client.get(reverse("runs")).content.decode()
+
+    html = english.content.decode()
+    assert "Flood / Weekday night" in html and f"(#{first.pk})" in html
+    assert "Covered" in html and "Partly covered" in html and "In the hazard area" in html
+    assert "2026-04-02 08:30" in html and "2026-04-02 08:30" in listing
+    assert "洪水 / 平日・夜" in japanese
+    assert "対応済み" in japanese and "covered" not in japanese.split('id="changes"')[1]

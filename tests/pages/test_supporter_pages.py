@@ -92,3 +92,29 @@ def test_it_keeps_lists_to_their_own_area_and_editors(area):
     assert (
         "佐藤 一郎" in listing and reverse("supporter_edit", args=["N1", helper.pk]) not in listing
     )
+
+
+def test_it_refuses_an_associations_supporter_living_outside_the_neighbourhood(area):
+    # 1.5 km east of the origin: inside N2, outside N1.
+    outside = '{"type": "Point", "coordinates": [139.3365, 35.36]}'
+    response = as_user("association").post(
+        reverse("supporter_add", args=["N1"]), supporter_form(location=outside),
+        headers={"accept-language": "en"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "The home is outside N1 本町." in response.content.decode()
+    assert not Supporter.objects.filter(external_id="S-NEW").exists()
+
+
+def test_it_warns_an_officer_about_a_supporter_living_outside_the_neighbourhood(area):
+    user_create_with_role(username="officer", role="officer", neighbourhoods=[], password=PASSWORD)
+    outside = '{"type": "Point", "coordinates": [139.3365, 35.36]}'
+
+    response = as_user("officer").post(
+        reverse("supporter_add", args=["N1"]), supporter_form(location=outside),
+        headers={"accept-language": "en"}, follow=True,
+    )  # fmt: skip
+
+    assert Supporter.objects.get(external_id="S-NEW").neighbourhood == area
+    assert "lies outside N1 本町" in response.content.decode()

@@ -1,0 +1,51 @@
+"""Keys in words: pages carry keys (statuses, reasons, hazards, time slots, run stages) and
+turn them into the reader's language only here, at the last step."""
+
+from django import template
+from django.db.models import TextChoices
+
+from planner.models import CoverStatus, MissingReason, RunStage, RunStatus
+from registry.models.choices import HazardKind, TimeSlot
+
+register = template.Library()
+
+
+def _label(choices: type[TextChoices], key: str | None) -> str:
+    """The label of a key in the current language; an unknown key as it is, never an error
+    (a page must not fail on a value written by a newer version)."""
+    if key in (None, ""):
+        return ""
+    try:
+        return str(choices(key).label)
+    except ValueError:
+        return str(key)
+
+
+@register.filter
+def status_words(key: str) -> str:
+    return _label(CoverStatus, key)
+
+
+@register.filter
+def reason_words(keys: list[str]) -> list[str]:
+    return [_label(MissingReason, key) for key in keys]
+
+
+@register.filter
+def hazard_words(key: str) -> str:
+    return _label(HazardKind, key)
+
+
+@register.filter
+def slot_words(key: str) -> str:
+    return _label(TimeSlot, key)
+
+
+@register.filter
+def stage_words(key: str) -> str:
+    return _label(RunStage, key)
+
+
+@register.filter
+def run_status_words(key: str) -> str:
+    return _label(RunStatus, key)
