@@ -9,7 +9,6 @@ from django.db import connection
 
 from planner.models import CoverStatus, PlanRun, RunStatus
 from registry.models import Neighbourhood
-from registry.models.choices import HazardKind, TimeSlot
 
 EXPOSED = "in_hazard_area_not_covered"
 
@@ -66,12 +65,6 @@ class Coverage:
     @property
     def need(self) -> int:
         return self.counts.get("uncovered", 0) + self.counts.get("partial", 0)
-
-    @property
-    def scenario(self) -> str:
-        """A display label, kept only while the dashboard template still prints it: pages
-        should show `hazard` and `slot` through their choices instead."""
-        return f"{HazardKind(self.hazard).label} / {TimeSlot(self.slot).label}"
 
 
 def coverage_by_neighbourhood(
