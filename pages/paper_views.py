@@ -4,6 +4,7 @@ officer may ask for another copy) and holds only the rows and fields that copy m
 audit entry of each print is marked with an emergency by `audit_record` when one is needed."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -29,11 +30,14 @@ def _lang(request: HttpRequest) -> str:
 
 def _copy(request: HttpRequest, allowed: tuple[str, ...]) -> Copy:
     """The copy for the user: an officer's own, or the one asked for; an association or a
-    commissioner gets its own copy whatever the query string says."""
+    commissioner gets its own copy, and asking for another one is refused."""
     requested = request.GET.get("copy_for") or None
     if requested is not None and requested not in allowed:
         raise Http404
-    return copy_for_reader(request.user, requested)
+    copy = copy_for_reader(request.user, requested)
+    if requested is not None and requested != copy:
+        raise PermissionDenied
+    return copy
 
 
 @login_required

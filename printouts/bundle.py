@@ -3,21 +3,18 @@ each person's plan. The association copy shows only people whose data may be sha
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from planner.models import CoverStatus
-from printouts.layout import Footer, build_pdf, printed_today, styles
+from printouts.layout import COPY_LABELS, Footer, build_pdf, copy_label, printed_today, styles
 from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
 from printouts.plan_pdf import _p, _table, plan_flowables
 from printouts.sheets import PlanSheet
 
-COPY_FOR = {
-    "association": gettext_noop("Association copy"),
-    "officer": gettext_noop("Officer copy"),
-}
+# The copies a bundle is printed as: one person's family copy is not a bundle.
+COPY_FOR = {key: label for key, label in COPY_LABELS.items() if key != "family"}
 
 
 def _status(sheet: PlanSheet) -> str:
@@ -40,9 +37,11 @@ def render_bundle(
     copy_for: str,
     lang: str = "ja",
 ) -> bytes:
+    if copy_for not in COPY_FOR:
+        raise ValueError(f"unknown copy for a bundle: {copy_for!r}")
     with translation.override(lang):
         s = styles()
-        copy_label = _(COPY_FOR[copy_for])
+        label = copy_label(copy_for)
         story: list[Flowable] = [
             Spacer(1, 40 * mm),
             _p(_("Individual evacuation plans"), s.title),
@@ -50,18 +49,12 @@ def render_bundle(
             _p(association, s.body),
             Spacer(1, 10 * mm),
             _p(
-                _("%(copy)s ・ printed %(date)s") % {"copy": copy_label, "date": printed_today()},
+                _("%(copy)s ・ printed %(date)s") % {"copy": label, "date": printed_today()},
                 s.body,
             ),
             _p(_("%(count)d people") % {"count": len(sheets)}, s.body),
             Spacer(1, 10 * mm),
-            _p(
-                _(
-                    "Keep this folder locked away. It holds personal and health information "
-                    "that the association may use only to help these people evacuate."
-                ),
-                s.note,
-            ),
+            _p(_keep_safe(copy_for), s.note),
             PageBreak(),
             _p(_("Roster"), s.title),
         ]
@@ -80,8 +73,20 @@ def render_bundle(
         for sheet in sheets:
             story.append(PageBreak())
             story += plan_flowables(sheet, s)
-        footer = Footer(copy_label, printed_today())
+        footer = Footer(label, printed_today())
         return build_pdf(story, pagesize=A4, footer=footer, title=_("Individual evacuation plans"))
+
+
+def _keep_safe(copy_for: str) -> str:
+    if copy_for == "association":
+        return _(
+            "Keep this folder locked away. It holds personal and health information "
+            "that the association may use only to help these people evacuate."
+        )
+    return _(
+        "Keep this folder locked away. It holds personal information "
+        "to be used only to help these people evacuate."
+    )
 
 
 def _overview(sheets: list[PlanSheet]) -> Flowable:

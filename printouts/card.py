@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from printouts.layout import Footer, build_pdf, printed_today, styles
-from printouts.plan_pdf import _p, _table
+from printouts.plan_pdf import HEALTH_WITHHELD, _p, _table
 from printouts.sheets import PlanSheet
 
 
@@ -55,4 +55,6 @@ def _card(sheet: PlanSheet) -> list[Flowable]:
     rows = [[p(_("Fire and ambulance")), p("119")], [p(_("Police")), p("110")]]
     rows += [[p(f"{name}（{relation}）"), p(phone)] for name, relation, phone in sheet.contacts]
     story.append(_table(rows, [46 * mm, 44 * mm], header=False))
+    if not sheet.health_shown:
+        story.append(p(_(HEALTH_WITHHELD), s.note))
     return story

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -16,6 +17,20 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from printouts.fonts import register_fonts
+
+# Who a copy is for, as its footer says (keys of registry.access.Copy).
+COPY_LABELS = {
+    "officer": gettext_noop("Officer copy"),
+    "association": gettext_noop("Association copy"),
+    "commissioner": gettext_noop("Commissioner copy"),
+    "family": gettext_noop("copy for the person and family"),
+}
+
+
+def copy_label(copy_for: str) -> str:
+    """The footer's words for a copy, in the active language."""
+    return _(COPY_LABELS[copy_for])
+
 
 INK = colors.Color(0.08, 0.08, 0.08)
 SHADE = colors.Color(0.92, 0.94, 0.97)

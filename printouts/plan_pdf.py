@@ -13,7 +13,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from printouts.layout import SHADE, WARNING, Footer, Styles, build_pdf, printed_today, styles
+from printouts.layout import (
+    COPY_LABELS,
+    SHADE,
+    WARNING,
+    Footer,
+    Styles,
+    build_pdf,
+    copy_label,
+    printed_today,
+    styles,
+)
 from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
 from printouts.sheets import PlanSheet
 
@@ -22,6 +32,9 @@ ROLE_LABELS = {
     "check_safety": gettext_noop("Checking safety"),
     "guide": gettext_noop("Guiding and moving"),
 }
+
+
+HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
 
 
 def _p(text: object, style: object) -> Paragraph:
@@ -91,7 +104,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                 (_("Address"), sheet.address),
                 (_("Phone"), sheet.phone),
                 (_("Neighbourhood"), sheet.neighbourhood),
-                (_("Why support is needed"), "、".join(sheet.reasons)),
+                *_health_rows(sheet, [(_("Why support is needed"), "、".join(sheet.reasons))]),
                 (_("Usually found in the home"), sheet.place_in_home),
             ],
             s,
@@ -108,17 +121,24 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                 (_("Moving"), sheet.mobility),
                 (_("Care while moving"), sheet.care_while_moving),
                 (_("Mobility aids"), sheet.mobility_aids),
-                (_("Medication"), sheet.medication),
-                (_("Medical devices"), devices),
-                (
-                    _("How warnings reach them"),
-                    "、".join(sheet.communication) or _("Phone or in person"),
+                *_health_rows(
+                    sheet,
+                    [
+                        (_("Medication"), sheet.medication),
+                        (_("Medical devices"), devices),
+                        (
+                            _("How warnings reach them"),
+                            "、".join(sheet.communication) or _("Phone or in person"),
+                        ),
+                    ],
                 ),
             ],
             s,
             pairs=True,
         )
     )
+    if not sheet.health_shown:
+        story.append(_p(_(HEALTH_WITHHELD), s.note))
     story.append(_p(_("Emergency contacts"), s.heading))
     if sheet.contacts:
         story.append(
@@ -157,6 +177,12 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
         )
     )
     return story
+
+
+def _health_rows(sheet: PlanSheet, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rows of health details, left out of a copy that may not show them: an empty row would
+    read as "none", which is not what the copy knows."""
+    return rows if sheet.health_shown else []
 
 
 def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
@@ -276,9 +302,13 @@ def _what_to_take(sheet: PlanSheet) -> list[str]:
     return items
 
 
-def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "") -> bytes:
+def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") -> bytes:
+    """The plan as PDF bytes; `copy_for` (a key of COPY_LABELS) names its reader in the
+    footer."""
+    if copy_for not in COPY_LABELS:
+        raise ValueError(f"unknown copy: {copy_for!r}")
     with translation.override(lang):
-        footer = Footer(copy_for or _("copy for the person and family"), printed_today())
+        footer = Footer(copy_label(copy_for), printed_today())
         return build_pdf(
             plan_flowables(sheet, styles()),
             pagesize=A4,

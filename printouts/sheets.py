@@ -1,12 +1,13 @@
-"""What goes on paper, gathered from the registry and the latest plan runs into plain data, so
-that the renderers are pure functions of it."""
+"""What goes on paper, gathered from the registry and the latest finished run of a named
+scenario into plain data, so that the renderers are pure functions of it. The data has passed
+the disclosure policy (registry.access) for the copy's reader: rows and fields."""
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from django.contrib.gis.db.models.functions import Intersection
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,9 +16,11 @@ from planner.models import (
     AssignmentState,
     PersonPlan,
     PlanRun,
+    RunStatus,
     ShelterAssignment,
     SupporterAssignment,
 )
+from registry.access import copy_for_reader, copy_rows, health_visible_ids, persons_for_copy
 from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person
 from registry.models.choices import (
     CommunicationNeed,
@@ -97,6 +100,9 @@ class PlanSheet:
     home: Point
     hazard_areas: list[MultiPolygon] = field(default_factory=list)
     outline: MultiPolygon | None = None
+    # False when the copy may not show health details: the fields above that hold them are
+    # empty, and paper says that they are withheld rather than that there are none.
+    health_shown: bool = True
 
 
 def _labels(choices: type, keys: list[str]) -> list[str]:
@@ -114,12 +120,7 @@ AreaCache = dict[tuple[str, int], list[MultiPolygon]]
 def _clipped(hazard: str, envelope: GEOSGeometry) -> list[MultiPolygon]:
     """The hazard's areas cut to the envelope: a river's flood bands run the length of the city,
     and a plan's map needs only the part around it."""
-    clipped = (
-        HazardArea.objects.filter(kind=hazard, geom__intersects=envelope)
-        .annotate(part=Intersection("geom", envelope))
-        .values_list("part", flat=True)
-    )
-    return [part for part in clipped if part and not part.empty]
+    return [part for _level, part in HazardArea.objects.clipped_to(hazard, envelope)]
 
 
 def hazard_areas_near(
@@ -136,24 +137,62 @@ def hazard_areas_near(
     return cache[key]
 
 
-def plan_sheet(person: Person) -> PlanSheet:
-    return plan_sheets([person])[0]
+class NotInCopy(ValueError):
+    """A person asked for on paper is not one that the copy's reader may see."""
 
 
-def plan_sheets(people: Sequence[Person]) -> list[PlanSheet]:
-    """Each person's sheet from their latest plan run: supporters of that run, and for each
-    hazard planned the destination of the latest run of that hazard. A few queries for the
-    whole list, however long, rather than a few per person."""
+def plan_sheet(
+    person: Person,
+    *,
+    user: Any = None,
+    copy_for: str | None = None,
+    hazard: str | None = None,
+    slot: str | None = None,
+) -> PlanSheet:
+    return plan_sheets([person], user=user, copy_for=copy_for, hazard=hazard, slot=slot)[0]
+
+
+def plan_sheets(
+    people: Sequence[Person],
+    *,
+    user: Any = None,
+    copy_for: str | None = None,
+    hazard: str | None = None,
+    slot: str | None = None,
+) -> list[PlanSheet]:
+    """Each person's sheet, as the copy for this user may show it (no user: the city office;
+    the copy as `registry.access.copy_for_reader` decides): health details only where the
+    policy lets both the user and the copy's reader see them, so that no renderer can print
+    what they may not.
+
+    The plan comes from the latest finished run of the scenario named (hazard and time slot)
+    that included the person; without one, from the latest finished run that included them.
+    Supporters come from that run; shelters from it for its hazard, and for each other hazard
+    from the latest finished run of that hazard. A few queries for the whole list, however
+    long, rather than a few per person."""
+    if (hazard is None) != (slot is None):
+        raise ValueError("a scenario is named by both its hazard and its time slot")
+    copy = copy_for_reader(user, copy_for)
     ids = [person.pk for person in people]
+    allowed = set(persons_for_copy(user, copy).filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [person.external_id for person in people if person.pk not in allowed]:
+        raise NotInCopy(f"not in the {copy} copy: {', '.join(missing)}")
+    health = health_visible_ids(user, people, copy)
     latest: dict[int, PersonPlan] = {}
     runs_by_hazard: dict[int, dict[str, PlanRun]] = defaultdict(dict)
     for plan in (
-        PersonPlan.objects.filter(person_id__in=ids)
+        PersonPlan.objects.filter(person_id__in=ids, run__status=RunStatus.DONE)
         .select_related("run")
         .order_by("person_id", "-run_id")
     ):
-        latest.setdefault(plan.person_id, plan)
+        if hazard is None or (plan.run.hazard, plan.run.slot) == (hazard, slot):
+            latest.setdefault(plan.person_id, plan)
         runs_by_hazard[plan.person_id].setdefault(plan.run.hazard, plan.run)
+    for person_id, plan in latest.items():
+        # The scenario's own run gives its hazard's shelter, and comes first on the sheet.
+        others = runs_by_hazard[person_id]
+        others.pop(plan.run.hazard, None)
+        runs_by_hazard[person_id] = {plan.run.hazard: plan.run, **others}
     helpers: dict[int, list[Helper]] = defaultdict(list)
     for assignment in (
         SupporterAssignment.objects.filter(
@@ -180,6 +219,7 @@ def plan_sheets(people: Sequence[Person]) -> list[PlanSheet]:
     ):
         contacts[contact.person_id].append((contact.name, contact.relation, contact.phone))
     areas: AreaCache = {}
+    named = _scenario_label(hazard, slot) if hazard and slot else ""
     sheets = []
     for person in people:
         destinations = [
@@ -187,11 +227,28 @@ def plan_sheets(people: Sequence[Person]) -> list[PlanSheet]:
             for kind, run in runs_by_hazard[person.pk].items()
             if (person.pk, run.pk) in shelters
         ]
-        sheets.append(
-            _sheet(person, latest.get(person.pk), helpers[person.pk], destinations,
-                   contacts[person.pk], areas)
-        )  # fmt: skip
+        sheet = _sheet(person, latest.get(person.pk), helpers[person.pk], destinations,
+                       contacts[person.pk], areas, named)  # fmt: skip
+        sheets.append(sheet if person.pk in health else _without_health(sheet))
     return sheets
+
+
+def _scenario_label(hazard: str, slot: str) -> str:
+    return f"{HazardKind(hazard).label} / {TimeSlot(slot).label}"
+
+
+def _without_health(sheet: PlanSheet) -> PlanSheet:
+    """The sheet with every health and disability detail taken out (registry.access's
+    HEALTH_FIELDS that a sheet carries), and marked so that paper says they are withheld."""
+    return replace(
+        sheet,
+        reasons=[],
+        medication="",
+        medical_devices=[],
+        power_backup="",
+        communication=[],
+        health_shown=False,
+    )
 
 
 def _helper(assignment: SupporterAssignment) -> Helper:
@@ -226,6 +283,7 @@ def _sheet(
     destinations: list[Destination],
     contacts: list[tuple[str, str, str]],
     area_cache: AreaCache,
+    named_scenario: str,
 ) -> PlanSheet:
     hazard = latest.run.hazard if latest else None
     areas = (
@@ -260,11 +318,7 @@ def _sheet(
         review_date=person.review_date,
         version=latest.run_id if latest else None,
         plan_date=timezone.localdate(latest.run.started_at) if latest else None,
-        scenario=(
-            f"{HazardKind(latest.run.hazard).label} / {TimeSlot(latest.run.slot).label}"
-            if latest
-            else ""
-        ),
+        scenario=_scenario_label(latest.run.hazard, latest.run.slot) if latest else named_scenario,
         needed=latest.needed if latest else person.supporters_needed,
         missing=list(latest.reasons) if latest else [],
         helpers=helpers,
@@ -276,8 +330,8 @@ def _sheet(
 
 
 def bundle_people(people: QuerySet[Person], copy_for: str) -> QuerySet[Person]:
-    """Who an association copy may show: only people whose data may be shared."""
-    people = people.active()  # type: ignore[attr-defined]
-    if copy_for == "association":
-        people = people.filter(consent__in=SHAREABLE_CONSENT)
+    """Who a copy may show, in the order of the roster: the active people that its reader may
+    see (an association's or a commissioner's copy: those who consented, and the others only
+    under an active emergency disclosure of their area)."""
+    people = copy_rows(people.active(), copy_for)  # type: ignore[attr-defined]
     return people.select_related("neighbourhood").order_by("address", "external_id")

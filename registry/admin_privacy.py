@@ -1,8 +1,10 @@
 """The admin of privacy itself: who looks after which areas, emergency disclosures under dual
-control, and the audit log for auditors (with a CSV export)."""
+control, and the audit log for auditors (with a CSV export). Auditors read every entry's detail
+through `detail_for_auditor`: old rows may still hold values that the log no longer stores."""
 
 import csv
 import datetime as dt
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -15,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry.access import Role
+from registry.access import Role, role_of
 from registry.admin_access import VIEW, RoleAccessMixin
-from registry.audit import audit_record
+from registry.audit import audit_record, detail_for_auditor
 from registry.models import AccessScope, AuditAction, AuditEntry, EmergencyDisclosure
 
 EMERGENCY_DEFAULT_HOURS = 72
@@ -109,10 +111,17 @@ class AuditEntryAdmin(RoleAccessMixin, admin.ModelAdmin[AuditEntry]):
     search_fields = ["actor", "model"]
     date_hierarchy = "at"
     change_list_template = "admin/registry/auditentry/change_list.html"
+    # The raw `detail` is never a field of the form: `shown_detail` renders it by its keys.
+    fields = ["at", "actor", "role", "action", "model", "object_ids", "emergency", "shown_detail"]
+    readonly_fields = ["shown_detail"]
 
     @admin.display(description=gettext_lazy("records"))
     def record_count(self, obj: AuditEntry) -> int:
         return len(obj.object_ids)
+
+    @admin.display(description=gettext_lazy("detail"))
+    def shown_detail(self, obj: AuditEntry) -> str:
+        return _detail_text(obj.detail)
 
     def get_urls(self) -> list[URLPattern]:
         export = path(
@@ -132,11 +141,20 @@ class AuditEntryAdmin(RoleAccessMixin, admin.ModelAdmin[AuditEntry]):
         writer.writerow(
             ["at", "actor", "role", "action", "model", "object_ids", "emergency", "detail"]
         )
+        # Officers may read old rows as they were written; auditors by their keys only.
+        raw = role_of(request.user) == Role.OFFICER
         for entry in AuditEntry.objects.order_by("at", "pk").iterator():
             ids = ";".join(str(pk) for pk in entry.object_ids)
+            detail = (
+                json.dumps(entry.detail, ensure_ascii=False) if raw else _detail_text(entry.detail)
+            )
             writer.writerow([
                 entry.at.isoformat(), entry.actor, entry.role, entry.action, entry.model, ids,
-                entry.emergency_id or "", entry.detail,
+                entry.emergency_id or "", detail,
             ])  # fmt: skip
         audit_record(action=AuditAction.EXPORT, model=AuditEntry, user=request.user)
         return response
+
+
+def _detail_text(detail: dict[str, Any]) -> str:
+    return json.dumps(detail_for_auditor(detail), ensure_ascii=False, sort_keys=True)

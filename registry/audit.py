@@ -1,6 +1,9 @@
-"""Writing the audit log: who looked at or changed what, when, under which role and which
-emergency. A look is recorded by record ids; a change also keeps its before and after values,
-which is why only auditors and officers read the log."""
+"""Writing and reading the audit log: who looked at or changed what, when, under which role and
+which emergency. An entry holds record ids and the names of changed fields, never personal
+values, because auditors, who may see no personal data, read it.
+
+Rows written before that rule may still hold values (the table is append-only, so they cannot
+be mended); `detail_for_auditor` shows them by their keys only."""
 
 import getpass
 from collections.abc import Iterable
@@ -10,9 +13,39 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.forms.models import model_to_dict
 
-from registry.access import Role, open_emergencies, role_of
-from registry.models import AuditEntry, EmergencyDisclosure
-from registry.models.people import SHAREABLE_CONSENT
+from registry.access import emergency_for_ids, role_of
+from registry.models import AuditAction, AuditEntry, EmergencyDisclosure
+
+# Looks at personal data: under an emergency each one is marked with it.
+LOOKS = frozenset({AuditAction.VIEW, AuditAction.LIST, AuditAction.PRINT, AuditAction.EXPORT})
+PERSON_MODEL = "registry.person"
+
+# Keys of `detail` whose values are never personal: record ids, codes, counts, keys of choices,
+# field names. Anything else is shown to auditors by its key only.
+SAFE_DETAIL_KEYS = frozenset(
+    {
+        "changed",
+        "confirmed",
+        "copy_for",
+        "created",
+        "declared",
+        "document",
+        "ended",
+        "filters",
+        "format",
+        "hazard",
+        "import",
+        "lang",
+        "neighbourhood",
+        "page",
+        "person",
+        "retired",
+        "run",
+        "slot",
+        "updated",
+    }
+)
+WITHHELD = "…"
 
 
 def audit_record(
@@ -25,35 +58,68 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry. Without a user, the entry names the system account running the
-    command (an officer's script)."""
+    command (an officer's script). A look at people who did not consent, by a user who sees
+    them only under an emergency, is marked with that emergency here, so that no door of the
+    system can forget to mark it."""
     authenticated = user is not None and user.is_authenticated
     name = model if isinstance(model, str) else model._meta.label_lower
+    ids = sorted({int(pk) for pk in object_ids})
+    if emergency is None and authenticated and action in LOOKS and name == PERSON_MODEL:
+        emergency = emergency_for_ids(user, ids)
     return AuditEntry.objects.create(
         user=user if authenticated else None,  # type: ignore[misc]
         actor=user.get_username() if authenticated and user else f"system:{getpass.getuser()}",
         role=role_of(user) if authenticated and user else "system",
         action=action,
         model=name,
-        object_ids=sorted({int(pk) for pk in object_ids}),
+        object_ids=ids,
         emergency=emergency,
-        detail=detail or {},
+        detail=_stored(detail or {}),
     )
+
+
+def _stored(detail: dict[str, Any]) -> dict[str, Any]:
+    """Before and after values handed in by a caller are kept as the changed fields' names."""
+    handed = detail.get("changes")
+    if isinstance(handed, dict):
+        detail = {key: value for key, value in detail.items() if key != "changes"}
+        detail["changed"] = sorted({*detail.get("changed", []), *map(str, handed)})
+    return detail
 
 
 def emergency_for_people(user: Any, people: Iterable[Any]) -> EmergencyDisclosure | None:
     """The emergency under which this user sees any of these people, if one is needed."""
-    if role_of(user) in (Role.OFFICER, Role.NONE):
-        return None
-    if all(getattr(person, "consent", None) in SHAREABLE_CONSENT for person in people):
-        return None
-    return open_emergencies(user).first()
+    return emergency_for_ids(user, [person.pk for person in people])
 
 
-def changes(before: dict[str, Any], after: models.Model) -> dict[str, Any]:
-    """Fields that changed, as text, for the log."""
+def changes(before: dict[str, Any], after: models.Model) -> list[str]:
+    """The names of the fields that changed, for the log: never their values."""
     now = model_to_dict(after)
-    return {
-        field: {"before": str(before.get(field)), "after": str(now.get(field))}
-        for field in now
-        if str(before.get(field)) != str(now.get(field))
-    }
+    return sorted(field for field in now if str(before.get(field)) != str(now.get(field)))
+
+
+def detail_for_auditor(detail: dict[str, Any]) -> dict[str, Any]:
+    """An entry's detail as an auditor may read it: values only under keys that never hold
+    personal data; before/after values of old rows as the names of the changed fields."""
+    shown: dict[str, Any] = {}
+    changed: set[str] = set()
+    for key, value in detail.items():
+        if key == "changes" and isinstance(value, dict):
+            changed |= {str(name) for name in value}
+        elif key in SAFE_DETAIL_KEYS and _plain(value):
+            shown[key] = value
+        else:
+            shown[key] = WITHHELD
+    if changed:
+        listed = shown.get("changed")
+        shown["changed"] = sorted(changed | set(listed if isinstance(listed, list) else []))
+    return shown
+
+
+def _plain(value: Any) -> bool:
+    """Numbers, flags, short keys and lists of them: what ids, codes and field names look like."""
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, str):
+        return len(value) <= 64
+    return value is None or isinstance(value, (bool, int, float))

@@ -1,0 +1,138 @@
+"""Whose copy a printout is, what it holds, and which scenario's plan it prints."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from printouts.card import render_family_card
+from printouts.plan_pdf import render_plan
+from printouts.services import neighbourhood_sheets, print_person
+from printouts.sheets import NotInCopy, plan_sheet
+from registry.management.commands.create_user import user_create_with_role
+from tests.factories import (
+    at,
+    make_neighbourhood,
+    make_person,
+    make_shelter,
+    make_supporter,
+    square,
+)
+from tests.printouts.test_printouts import flat, pages_of, text_of
+
+pytestmark = pytest.mark.django_db
+WITHHELD = "健康に関する情報は、この写しには記載していません"
+
+
+def test_print_person_honours_the_copy_asked_for(town, tmp_path: Path):
+    print_person(town["hanako"], tmp_path, lang="ja", copy_for="commissioner")
+    commissioner = text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+    card = text_of((tmp_path / "card-P-1.pdf").read_bytes())
+    print_person(town["hanako"], tmp_path, lang="ja", copy_for="officer")
+    officer = text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+
+    assert "民生委員用" in commissioner and "自治会用" not in commissioner
+    assert flat("降圧剤") not in commissioner and flat("在宅酸素") not in commissioner
+    assert flat("予備バッテリー（8時間）") not in commissioner
+    assert flat(WITHHELD) in commissioner and flat(WITHHELD) in card
+    assert flat("山田 花子") in commissioner and flat("佐藤 一郎") in commissioner
+    assert "市職員用" in officer and flat("降圧剤") in officer and flat("在宅酸素") in officer
+    assert flat(WITHHELD) not in officer
+
+
+def test_the_family_copy_is_the_default_of_a_plan_and_prints_everything(town):
+    with translation.override("ja"):
+        sheet = plan_sheet(town["hanako"], copy_for="family")
+
+    text = text_of(render_plan(sheet))
+
+    assert "ご本人・ご家族用" in text and flat("降圧剤") in text
+
+
+def test_a_copy_refuses_people_its_reader_may_not_see(town, tmp_path: Path):
+    with pytest.raises(NotInCopy, match="P-2"):
+        plan_sheet(town["secret"], copy_for="association")
+    with pytest.raises(CommandError, match="no person with ID 'P-2'"):
+        call_command("print_plans", out=str(tmp_path), person="P-2", copy_for="association")
+
+    call_command("print_plans", out=str(tmp_path), person="P-2", copy_for="officer")
+    assert (tmp_path / "plan-P-2.pdf").exists()
+    user_create_with_role(
+        username="auditor", role="auditor", neighbourhoods=[], password="a-long-password-for-tests"
+    )
+    with pytest.raises(CommandError, match="prints no personal data"):
+        call_command("print_plans", out=str(tmp_path), user="auditor")
+
+
+def test_the_city_office_commissioner_bundle_leaves_out_health_and_refusals(town):
+    people, sheets = neighbourhood_sheets(town["area"], copy_for="commissioner", lang="ja")
+
+    assert [p.external_id for p in people] == ["P-1", "P-3"]
+    assert not any(sheet.health_shown for sheet in sheets)
+    assert all(not s.medication and not s.medical_devices and not s.reasons for s in sheets)
+
+
+def test_the_card_of_a_full_copy_keeps_to_one_page(town):
+    with translation.override("ja"):
+        full = plan_sheet(town["hanako"])
+        withheld = plan_sheet(town["hanako"], copy_for="commissioner")
+
+    assert pages_of(render_family_card(full)) == 1
+    assert pages_of(render_family_card(withheld)) == 1
+
+
+# --- the scenario a printout is about -------------------------------------------------------
+
+
+@pytest.fixture
+def two_scenarios():
+    """A flood run at night, then a landslide run by day: other supporters, other shelters."""
+    area = make_neighbourhood(code="N1", name="本町", geom=square(-800, -800, 800, 800))
+    person = make_person(external_id="P-1", name="山田 花子", location=at(0, 0), neighbourhood=area)
+    make_supporter(external_id="S-N", name="夜間 支援", location=at(50, 0), neighbourhood=area,
+                   available=["weekday_night"])  # fmt: skip
+    make_supporter(external_id="S-D", name="昼間 支援", location=at(60, 0), neighbourhood=area,
+                   available=["weekday_day"])  # fmt: skip
+    make_shelter(external_id="F-1", name="洪水用小学校", location=at(0, 400), hazards=["flood"])
+    make_shelter(external_id="L-1", name="土砂用公民館", location=at(0, -400),
+                 hazards=["landslide"])  # fmt: skip
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    plan_run_create(scenario=Scenario("landslide", "weekday_day"), performed_by="test")
+    return person
+
+
+def test_the_flood_plan_printed_for_flood_shows_the_flood_helpers_and_shelter(two_scenarios):
+    with translation.override("ja"):
+        flood = plan_sheet(two_scenarios, hazard="flood", slot="weekday_night")
+        latest = plan_sheet(two_scenarios)
+
+    assert [h.name for h in flood.helpers] == ["夜間 支援"]
+    assert flood.destinations[0].shelter == "洪水用小学校"
+    assert flood.scenario.startswith("洪水")
+    text = text_of(render_plan(flood))
+    assert flat("夜間 支援") in text and flat("昼間 支援") not in text
+    assert flat("洪水用小学校") in text
+    # Without a scenario named: the latest run, which the sheet names.
+    assert [h.name for h in latest.helpers] == ["昼間 支援"]
+    assert latest.scenario.startswith("崖崩れ")
+
+
+def test_the_command_prints_the_scenario_asked_for(two_scenarios, tmp_path: Path):
+    call_command("print_plans", out=str(tmp_path), neighbourhood="N1", copy_for="officer",
+                 hazard="flood", slot="weekday_night")  # fmt: skip
+
+    text = text_of((tmp_path / "bundle-N1-officer-ja.pdf").read_bytes())
+    assert flat("夜間 支援") in text and flat("昼間 支援") not in text
+    with pytest.raises(CommandError, match="--hazard and --slot"):
+        call_command("print_plans", out=str(tmp_path), hazard="flood")
+
+
+def test_a_scenario_never_planned_for_the_person_is_named_but_empty(two_scenarios):
+    with translation.override("ja"):
+        sheet = plan_sheet(two_scenarios, hazard="flood", slot="weekend_day")
+
+    assert sheet.version is None and sheet.helpers == []
+    assert sheet.scenario.startswith("洪水")
