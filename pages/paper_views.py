@@ -40,8 +40,9 @@ def _copy(request: HttpRequest, allowed: tuple[str, ...]) -> Copy:
     return copy
 
 
-@login_required
-def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
+def _neighbourhood_pdf(request: HttpRequest, code: str, document: str) -> HttpResponse:
+    """A neighbourhood's bundle or its family cards, in the copy for the user, of the scenario
+    the page is about: both gather the same people and sheets."""
     area = area_for(request, code)
     copy = _copy(request, tuple(COPY_FOR))
     lang = _lang(request)
@@ -50,38 +51,33 @@ def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
         area, copy_for=copy, lang=lang, user=request.user, hazard=scenario.hazard,
         slot=scenario.slot,
     )  # fmt: skip
-    data = render_bundle(
-        neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
-        lang=lang,
-    )  # fmt: skip
+    if document == "bundle":
+        data = render_bundle(
+            neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
+            lang=lang,
+        )  # fmt: skip
+        filename = f"bundle-{area.code}-{copy}.pdf"
+    else:
+        data = render_family_cards(sheets, lang)
+        filename = f"cards-{area.code}.pdf"
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
         user=request.user,
-        detail={"neighbourhood": area.code, "copy_for": copy, "hazard": scenario.hazard,
-                "slot": scenario.slot},
+        detail={"neighbourhood": area.code, "document": document, "copy_for": copy,
+                "hazard": scenario.hazard, "slot": scenario.slot},
     )  # fmt: skip
-    return file_download(data, f"bundle-{area.code}-{copy}.pdf")
+    return file_download(data, filename)
+
+
+@login_required
+def neighbourhood_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    return _neighbourhood_pdf(request, code, "bundle")
 
 
 @login_required
 def neighbourhood_cards(request: HttpRequest, code: str) -> HttpResponse:
     """Family cards of the neighbourhood's people the user may see, one a page."""
-    area = area_for(request, code)
-    copy = _copy(request, tuple(COPY_FOR))
-    lang = _lang(request)
-    scenario = chosen_scenario(request, area)
-    people, sheets = neighbourhood_sheets(
-        area, copy_for=copy, lang=lang, user=request.user, hazard=scenario.hazard,
-        slot=scenario.slot,
-    )  # fmt: skip
-    data = render_family_cards(sheets, lang)
-    audit_record(
-        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
-        user=request.user,
-        detail={"neighbourhood": area.code, "document": "cards", "copy_for": copy,
-                "hazard": scenario.hazard, "slot": scenario.slot},
-    )  # fmt: skip
-    return file_download(data, f"cards-{area.code}.pdf")
+    return _neighbourhood_pdf(request, code, "cards")
 
 
 def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:

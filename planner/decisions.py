@@ -18,7 +18,6 @@ DECISIONS = {"confirm": AssignmentState.CONFIRMED, "reject": AssignmentState.REJ
 def assignment_decide(
     *, assignment: SupporterAssignment | ShelterAssignment, decision: str, user: Any
 ) -> None:
-    before = assignment.state
     assignment.state = DECISIONS[decision]
     assignment.decided_by = user
     assignment.decided_at = timezone.now()
@@ -28,7 +27,7 @@ def assignment_decide(
         model=type(assignment),
         object_ids=[assignment.pk],
         user=user,
-        detail={"changes": {"state": {"before": before, "after": assignment.state}}},
+        detail={"changed": ["decided_at", "decided_by", "state"]},
     )
 
 

@@ -18,15 +18,12 @@ COPY_FOR = {key: label for key, label in COPY_LABELS.items() if key != "family"}
 
 
 def _status(sheet: PlanSheet) -> str:
+    """The person's status as the run decided it, in words: paper never recomputes it."""
     if not sheet.shareable:
         return str(CoverStatus.NO_CONSENT.label)
-    if sheet.version is None:
+    if not sheet.status:
         return _("Not planned yet")
-    if len(sheet.helpers) >= sheet.needed and sheet.destinations:
-        return str(CoverStatus.COVERED.label)
-    if not sheet.helpers and not sheet.destinations:
-        return str(CoverStatus.UNCOVERED.label)
-    return str(CoverStatus.PARTIAL.label)
+    return str(CoverStatus(sheet.status).label)
 
 
 def render_bundle(
@@ -95,7 +92,7 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
     outline = next((sheet.outline for sheet in sheets if sheet.outline is not None), None)
     areas = next((sheet.hazard_areas for sheet in sheets if sheet.hazard_areas), [])
     for sheet in sheets:
-        covered = _status(sheet) == str(CoverStatus.COVERED.label)
+        covered = sheet.status == CoverStatus.COVERED
         markers.append(Marker(sheet.home, HOME if covered else GAP))
         markers += [Marker(h.location, HELPER, size=1.6 * mm) for h in sheet.helpers]
         for place in sheet.destinations:

@@ -95,6 +95,7 @@ class PlanSheet:
     scenario: str
     needed: int
     missing: list[str]
+    status: str  # the run's CoverStatus key for the person; "" when not planned yet
     helpers: list[Helper]
     destinations: list[Destination]
     home: Point
@@ -321,6 +322,7 @@ def _sheet(
         scenario=_scenario_label(latest.run.hazard, latest.run.slot) if latest else named_scenario,
         needed=latest.needed if latest else person.supporters_needed,
         missing=list(latest.reasons) if latest else [],
+        status=latest.status if latest else "",
         helpers=helpers,
         destinations=destinations,
         home=person.location,

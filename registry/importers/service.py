@@ -162,7 +162,7 @@ def import_file(
     if not dry_run:
         audit_record(
             action=AuditAction.IMPORT, model=kind, user=user,
-            detail={"import": record.pk, "file": name, "created": outcome.counts.created,
+            detail={"import": record.pk, "created": outcome.counts.created,
                     "updated": outcome.counts.updated},
         )  # fmt: skip
     return ImportResult(

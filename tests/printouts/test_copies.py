@@ -6,8 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from planner.models import PersonPlan
 from planner.scenario import Scenario
 from planner.services import plan_run_create
+from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
 from printouts.services import neighbourhood_sheets, print_person
@@ -136,3 +138,17 @@ def test_a_scenario_never_planned_for_the_person_is_named_but_empty(two_scenario
 
     assert sheet.version is None and sheet.helpers == []
     assert sheet.scenario.startswith("洪水")
+
+
+def test_the_bundle_prints_each_persons_status_as_the_run_decided_it(town):
+    """The roster reads the status the run stored, never one recomputed from the helpers and
+    destinations on the sheet (which later decisions change)."""
+    PersonPlan.objects.filter(person=town["hanako"]).update(status="uncovered")
+    with translation.override("ja"):
+        _people, sheets = neighbourhood_sheets(town["area"], copy_for="officer", lang="ja")
+        hanako = next(sheet for sheet in sheets if sheet.person_id == "P-1")
+        roster = text_of(render_bundle(neighbourhood="本町", association="本町町内会",
+                                       sheets=[hanako], copy_for="officer"))  # fmt: skip
+
+    assert hanako.status == "uncovered" and len(hanako.helpers) >= hanako.needed
+    assert flat("未対応") in flat(roster)
