@@ -7,8 +7,11 @@ An emergency under which a look happens is found by `audit_record` itself."""
 import re
 from typing import Any, ClassVar
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -127,9 +130,30 @@ class AuditedAdminMixin:
             detail={"changed": changes(before, obj)},
         )
 
+    # Django's own admin history (django_admin_log) names each record by str(), which for people
+    # and supporters is their name: it keeps the record number instead, as the audit log does.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return _nameless(super().log_addition(request, obj, message))  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return _nameless(super().log_change(request, obj, message))  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        return _nameless(super().log_deletions(request, queryset))  # type: ignore[misc]
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         pk = obj.pk
         super().delete_model(request, obj)  # type: ignore[misc]
         audit_record(
             action=AuditAction.DELETE, model=self.model, object_ids=[pk], user=request.user
         )
+
+
+def _nameless(logged: Any) -> Any:
+    entries = logged if isinstance(logged, list) else [logged]
+    LogEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+        object_repr=Concat(Value("#"), "object_id")
+    )
+    for entry in entries:
+        entry.object_repr = f"#{entry.object_id}"
+    return logged

@@ -112,6 +112,16 @@ def test_an_open_emergency_shows_a_banner_with_its_hazard_and_end_in_city_time(t
     assert 'class="emergency"' not in faraway  # not one of their areas
 
 
+def test_the_admin_shows_the_emergency_banner_too(town):
+    _declare(town["near"])
+
+    admin = as_user("association").get(reverse("admin:registry_person_changelist"))
+
+    assert admin.status_code == 200
+    assert 'class="emergency"' in admin.content.decode()
+    assert "2099-04-02 00:00" in admin.content.decode()
+
+
 def test_an_ended_emergency_shows_no_banner(town):
     disclosure = _declare(town["near"])
     EmergencyDisclosure.objects.filter(pk=disclosure.pk).update(ended_at=timezone.now())

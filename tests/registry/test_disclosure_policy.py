@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client, RequestFactory
@@ -266,6 +267,19 @@ def test_the_admin_logs_the_names_of_changed_fields_never_their_values(world):
     assert entry.object_ids == [person.pk]
     assert entry.detail == {"changed": ["address", "notes", "phone"]}
     assert "phone" in changes({"phone": "0463-99-0001"}, person)
+
+
+def test_djangos_own_admin_history_names_records_by_number_never_by_name(world):
+    person = Person.objects.get(pk=world["people"]["in_consent"].pk)
+    person_admin = admin.site._registry[Person]
+    request = RequestFactory().post("/admin/registry/person/")
+    request.user = world["users"]["officer"]
+    person_admin.log_change(request, person, [{"changed": {"fields": ["phone"]}}])
+    person_admin.log_deletions(request, Person.objects.filter(pk=person.pk))
+
+    reprs = list(LogEntry.objects.values_list("object_repr", flat=True))
+    assert reprs == [f"#{person.pk}", f"#{person.pk}"]
+    assert all(person.name not in text for text in reprs)
 
 
 def test_a_caller_handing_in_before_and_after_values_gets_field_names_stored(world):
