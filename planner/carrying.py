@@ -12,10 +12,12 @@ before the optimiser fills the rest.
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from planner.matching import UNLIMITED, IntArray
+from planner.refusals import Refusal
 
-NO_CONSENT = "the person no longer consents to sharing"
+NO_CONSENT = Refusal(gettext_noop("the person no longer consents to sharing"))
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ def carry_confirmed(
     room = capacity.copy()
     filled = np.zeros(len(needed), dtype=np.int64)
     kept: list[int] = []
-    dropped = [(i, NO_CONSENT) for i, claim in enumerate(claims) if claim.person < 0]
+    dropped: list[tuple[int, str]] = [
+        (i, NO_CONSENT) for i, claim in enumerate(claims) if claim.person < 0
+    ]
     for i, claim in enumerate(claims):
         if claim.person < 0:
             continue

@@ -6,12 +6,14 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from planner import eligibility
 from planner.candidates import People, PlanningTables, copy_pairs
 from planner.models import MissingReason
 from planner.pipeline import PlanInputs
 from planner.recruitment import greedy_cover
+from planner.refusals import Refusal
 from planner.scenario import Policy
 from registry.models import Shelter
 from registry.services import neighbourhood_of_point_sql
@@ -81,11 +83,11 @@ def supporters_unavailable(supporter_ids: list[int], inputs: PlanInputs) -> dict
     )
     away = set(inputs.away)
     return {
-        pk: "the supporter has retired"
+        pk: Refusal(gettext_noop("the supporter has retired"))
         if pk not in active
-        else "the supporter is away"
+        else Refusal(gettext_noop("the supporter is away"))
         if pk in away
-        else "the supporter is not available in this time slot"
+        else Refusal(gettext_noop("the supporter is not available in this time slot"))
         for pk in supporter_ids
     }
 
@@ -102,11 +104,11 @@ def shelter_not_allowed(
 ) -> str | None:
     """Why a confirmed shelter no longer suits the person (index p), or None."""
     if shelter.pk in inputs.closed:
-        return "the shelter is closed"
+        return Refusal(gettext_noop("the shelter is closed"))
     if not designated:
-        return "the shelter is not designated for this hazard"
+        return Refusal(gettext_noop("the shelter is not designated for this hazard"))
     if not open_and_safe:
-        return "the shelter lies inside the hazard area"
+        return Refusal(gettext_noop("the shelter lies inside the hazard area"))
     refusal = eligibility.shelter_refusal(
         {"welfare": bool(people.welfare[p]), "barrier_free": bool(people.barrier_free[p])},
         eligibility.shelter_offer(shelter),
@@ -115,7 +117,11 @@ def shelter_not_allowed(
         return refusal
     reach = inputs.policy.shelter_reach_m
     if distance > reach:
-        return f"the shelter is {distance} m away, beyond {reach} m"
+        return Refusal(
+            gettext_noop("the shelter is %(distance)s m away, beyond %(reach)s m"),
+            distance=distance,
+            reach=reach,
+        )
     return None
 
 

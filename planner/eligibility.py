@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
+from planner.refusals import Refusal
 from registry import needs
 from registry.models import Person, Shelter, Supporter
 from registry.models.choices import ShelterKind
@@ -35,13 +37,14 @@ class CapabilityRule:
 
 CAPABILITY_RULES: Mapping[str, CapabilityRule] = {
     needs.PUSH_WHEELCHAIR: CapabilityRule(
-        ("can_push_wheelchair",), "the supporter cannot push a wheelchair"
+        ("can_push_wheelchair",), Refusal(gettext_noop("the supporter cannot push a wheelchair"))
     ),
     needs.CARRY: CapabilityRule(
-        ("can_carry", "has_car"), "the supporter can neither carry the person nor drive"
+        ("can_carry", "has_car"),
+        Refusal(gettext_noop("the supporter can neither carry the person nor drive")),
     ),
 }
-SELF_REFUSAL = "the supporter is the person themselves"
+SELF_REFUSAL = Refusal(gettext_noop("the supporter is the person themselves"))
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,14 @@ SHELTER_RULES: tuple[ShelterRule, ...] = (
         "welfare",
         "welfare",
         exact=True,
-        missing="the person now needs a welfare shelter",
-        unneeded="the person no longer needs a welfare shelter",
+        missing=Refusal(gettext_noop("the person now needs a welfare shelter")),
+        unneeded=Refusal(gettext_noop("the person no longer needs a welfare shelter")),
     ),
     ShelterRule(
-        "barrier_free", "barrier_free", exact=False, missing="the shelter is not barrier-free"
+        "barrier_free",
+        "barrier_free",
+        exact=False,
+        missing=Refusal(gettext_noop("the shelter is not barrier-free")),
     ),
 )
 WELFARE_KIND = ShelterKind.WELFARE_SHELTER
@@ -109,7 +115,11 @@ def supporter_refusal(
 ) -> str | None:
     """Why the rules do not let this supporter help this person, or None when they do."""
     if distance > reach:
-        return f"the supporter lives {distance} m away, beyond {reach} m"
+        return Refusal(
+            gettext_noop("the supporter lives %(distance)s m away, beyond %(reach)s m"),
+            distance=distance,
+            reach=reach,
+        )
     if not supporter_capable(capability, supporter):
         assert capability is not None
         return CAPABILITY_RULES[capability].refusal

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from planner.refusals import in_words
 from registry.models import Neighbourhood, Person, Shelter, Supporter
 from registry.models.choices import HazardKind, TimeSlot
 
@@ -250,6 +251,10 @@ class DroppedAssignment(models.Model):
     supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, null=True, related_name="+")
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, null=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
+    # The reason's message and values, so that pages say it in the reader's language; rows
+    # written before they were kept read their English `reason`.
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("dropped assignment")
@@ -263,6 +268,10 @@ class DroppedAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.reason}"
+
+    @property
+    def reason_in_words(self) -> str:
+        return in_words(self.message or self.reason, self.values)
 
 
 class PlanReview(models.Model):

@@ -168,6 +168,8 @@ def save_run(
             supporter_id=d.supporter,
             shelter_id=d.shelter,
             reason=d.reason,
+            message=getattr(d.reason, "message", ""),
+            values=getattr(d.reason, "values", {}),
         )
         for d in [*supporter_plan.dropped, *shelter_plan.dropped]
     )

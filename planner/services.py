@@ -9,6 +9,7 @@ import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from planner import diagnosis, eligibility, saving
 from planner.candidates import (
@@ -37,6 +38,7 @@ from planner.pipeline import (
     Stopwatch,
     SupporterPlan,
 )
+from planner.refusals import Refusal
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists, cut_lists, failing_certificate
 from registry.audit import audit_record
@@ -156,8 +158,8 @@ def _plan_supporters(
         claims,
         capacity=supporters.capacity,
         needed=people.needed,
-        full="the supporter has no capacity left for this person",
-        enough="the person needs fewer supporters now",
+        full=Refusal(gettext_noop("the supporter has no capacity left for this person")),
+        enough=Refusal(gettext_noop("the person needs fewer supporters now")),
     )
     dropped = [_dropped(confirmed[i], reason) for i, reason in carried.dropped]
     used_arcs = [arc_of[id(confirmed[i])] for i in carried.kept]
@@ -214,8 +216,8 @@ def _plan_shelters(
         claims,
         capacity=shelters.capacity,
         needed=np.ones(len(people.ids), dtype=np.int64),
-        full="the shelter is full",
-        enough="the person has a shelter already",
+        full=Refusal(gettext_noop("the shelter is full")),
+        enough=Refusal(gettext_noop("the person has a shelter already")),
     )
     dropped = [_dropped(confirmed[i], reason) for i, reason in carried.dropped]
     kept = []

@@ -123,3 +123,23 @@ def test_a_finished_run_names_its_scenario_and_changes_in_words_and_city_time(to
     assert "2026-04-02 08:30" in html and "2026-04-02 08:30" in listing
     assert "洪水 / 平日・夜" in japanese
     assert "対応済み" in japanese and "covered" not in japanese.split('id="changes"')[1]
+
+
+def test_a_run_page_gives_the_reasons_for_dropped_decisions_in_the_readers_language(town):
+    from planner.models import AssignmentState, SupporterAssignment
+    from registry.models import Supporter
+
+    client = as_user("officer")
+    data = {"hazard": "flood", "slot": "weekday_night", "neighbourhood": "N1"}
+    client.post(reverse("runs"), data)
+    SupporterAssignment.objects.update(state=AssignmentState.CONFIRMED)
+    Supporter.objects.update(active=False)
+    client.post(reverse("runs"), data)
+    run = PlanRun.objects.latest("pk")
+
+    japanese = client.get(reverse("run", args=[run.pk])).content.decode()
+    english = client.get(reverse("run", args=[run.pk]), headers={"accept-language": "en"})
+
+    assert run.dropped.get().reason == "the supporter has retired"
+    assert "支援者が登録を外れました" in japanese
+    assert "the supporter has retired" in english.content.decode()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from planner.models import (
     AssignmentState,
@@ -276,6 +276,11 @@ def test_it_keeps_confirmed_assignments_while_they_are_allowed(shelter):
     dropped = DroppedAssignment.objects.get(run=third)
     assert dropped.supporter == make_supporter_ref("far")
     assert dropped.reason == "the supporter is away"
+    # Stored with its message, so that pages say it in the reader's language.
+    with translation.override("ja"):
+        assert dropped.reason_in_words == "支援者が不在です"
+    with translation.override("en"):
+        assert dropped.reason_in_words == "the supporter is away"
     assert far_assignment.pk  # the history stays
 
 

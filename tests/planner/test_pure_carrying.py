@@ -62,3 +62,21 @@ def test_it_never_runs_out_of_room_without_a_limit():
 def test_it_refuses_a_target_not_open_without_a_reason():
     with pytest.raises(ValueError, match="needs a refusal"):
         carry([Claim(0, -1)], capacity=[1], needed=[1])
+
+
+def test_a_refusal_reads_as_its_english_sentence_and_in_the_readers_language():
+    from django.utils import translation
+
+    from planner.refusals import Refusal, in_words
+
+    far = Refusal(
+        "the supporter lives %(distance)s m away, beyond %(reach)s m", distance=620, reach=500
+    )
+
+    assert far == "the supporter lives 620 m away, beyond 500 m"
+    assert far.values == {"distance": 620, "reach": 500}
+    with translation.override("ja"):
+        assert (
+            in_words(far.message, far.values) == "支援者の家まで 620 m あり、500 m を超えています"
+        )
+        assert in_words("a sentence nobody translated") == "a sentence nobody translated"
