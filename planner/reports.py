@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from planner.models import PersonPlan, PlanRun, ShelterAssignment, SupporterAssignment
 
 
@@ -56,34 +58,55 @@ def run_json(run: PlanRun) -> dict[str, Any]:
 
 
 def run_summary(run: PlanRun) -> list[str]:
+    """The run in sentences of the active language: the admin shows it in Japanese, the `plan`
+    command prints it in English."""
     stats, timings = run.stats, run.timings
-    scope = f"neighbourhood {run.neighbourhood.code}" if run.neighbourhood else "the whole city"
+    scope = (
+        _("neighbourhood %(code)s") % {"code": run.neighbourhood.code}
+        if run.neighbourhood
+        else _("the whole city")
+    )
     lines = [
-        f"Plan run {run.pk}: {run.get_hazard_display()} / {run.get_slot_display()}, {scope}",
-        f"  people {stats['people']:,}: covered {stats['covered']:,}, "
-        f"partial {stats['partial']:,}, uncovered {stats['uncovered']:,}, "
-        f"no consent {stats['no_consent']:,}",
-        f"  in the hazard area without full cover: {stats['in_hazard_area_not_covered']:,}",
-        "  supporters living in the hazard area they serve: "
-        f"{stats['supporters_in_hazard_area']:,}; "
-        f"elderly supporters: {stats['elderly_supporters']:,}",
-        f"  confirmed assignments kept: {stats['kept']:,}; dropped: {stats['dropped']:,}",
-        f"  total distance: supporters {stats['supporter_distance_m']:,} m, "
-        f"shelters {stats['shelter_distance_m']:,} m",
-        "  time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()),
-    ]
+        _("Plan run %(run)s: %(hazard)s / %(slot)s, %(scope)s")
+        % {"run": run.pk, "hazard": run.get_hazard_display(), "slot": run.get_slot_display(),
+           "scope": scope},
+        "  " + _("people %(people)s: covered %(covered)s, partial %(partial)s, uncovered "
+                 "%(uncovered)s, no consent %(no_consent)s")
+        % {key: f"{stats[key]:,}"
+           for key in ("people", "covered", "partial", "uncovered", "no_consent")},
+        "  " + _("in the hazard area without full cover: %(count)s")
+        % {"count": f"{stats['in_hazard_area_not_covered']:,}"},
+        "  " + _("supporters living in the hazard area they serve: %(at_risk)s; elderly "
+                 "supporters: %(elderly)s")
+        % {"at_risk": f"{stats['supporters_in_hazard_area']:,}",
+           "elderly": f"{stats['elderly_supporters']:,}"},
+        "  " + _("confirmed assignments kept: %(kept)s; dropped: %(dropped)s")
+        % {"kept": f"{stats['kept']:,}", "dropped": f"{stats['dropped']:,}"},
+        "  " + _("total distance: supporters %(supporters)s m, shelters %(shelters)s m")
+        % {"supporters": f"{stats['supporter_distance_m']:,}",
+           "shelters": f"{stats['shelter_distance_m']:,}"},
+        "  " + _("time: %(laps)s")
+        % {"laps": ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())},
+    ]  # fmt: skip
     for dropped in run.dropped.select_related("person", "supporter", "shelter"):
         target = dropped.supporter or dropped.shelter
         lines.append(
-            f"  dropped: {dropped.person.external_id} – {target.external_id if target else '?'}: "
-            f"{dropped.reason}"
+            "  "
+            + _("dropped: %(person)s – %(target)s: %(reason)s")
+            % {
+                "person": dropped.person.external_id,
+                "target": target.external_id if target else "?",
+                "reason": dropped.reason_in_words,
+            }
         )
     hints = stats.get("recruitment_hints", [])
     if hints:
-        lines.append("  where one more supporter would help most:")
+        lines.append("  " + _("where one more supporter would help most:"))
         lines += [
-            f"    {h['neighbourhood'] or '-'} near {h['lat']:.3f}, {h['lon']:.3f}: "
-            f"{h['people']} people (weight {h['weight']})"
+            "    "
+            + _("%(area)s near %(lat).3f, %(lon).3f: %(people)s people (weight %(weight)s)")
+            % {"area": h["neighbourhood"] or "-", "lat": h["lat"], "lon": h["lon"],
+               "people": h["people"], "weight": h["weight"]}
             for h in hints
-        ]
+        ]  # fmt: skip
     return lines

@@ -5,7 +5,7 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from planner.candidates import ScenarioError
 from planner.models import PlanRun
@@ -35,6 +35,9 @@ class Command(BaseCommand):
             "--if-none", action="store_true", help="do nothing when any plan run exists already"
         )
 
+    # The summary is a command's output that scripts may read: English, whatever the site's
+    # default language.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_none"] and PlanRun.objects.exists():
             self.stdout.write("A plan run exists already; nothing planned.")
