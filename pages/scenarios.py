@@ -3,6 +3,7 @@ else the one planned most recently for the neighbourhood or person. A page names
 the others planned; it never shows one scenario's run under another's name."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
@@ -22,7 +23,7 @@ class ChosenScenario:
     run: PlanRun | None
     planned: list[tuple[str, str]]
 
-    @property
+    @cached_property
     def query(self) -> str:
         """The query string that keeps this scenario on links to other pages."""
         return urlencode({"hazard": self.hazard, "slot": self.slot})

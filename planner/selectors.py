@@ -1,7 +1,7 @@
 """Named reads of plan runs: coverage per neighbourhood from the latest runs, the scenarios
 planned for a neighbourhood or a person, and the latest run of one scenario."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 # Coverage counts live in planner.coverage (one counting query); pages import them from here.
 from planner.coverage import Coverage as Coverage
@@ -11,10 +11,13 @@ from registry.models import Neighbourhood, Person, Supporter
 
 
 def _runs_including(subject: Neighbourhood | Person) -> QuerySet[PlanRun]:
+    """Finished runs that planned the neighbourhood (or the person). A run plans either the
+    whole city or one neighbourhood, so for a neighbourhood the run's own scope says it without
+    reading the runs' hundred thousand person rows."""
     done = PlanRun.objects.filter(status=RunStatus.DONE)
     if isinstance(subject, Person):
         return done.filter(person_plans__person=subject)
-    return done.filter(person_plans__person__neighbourhood=subject)
+    return done.filter(Q(neighbourhood__isnull=True) | Q(neighbourhood=subject))
 
 
 def planned_scenarios(subject: Neighbourhood | Person) -> list[tuple[str, str]]:
