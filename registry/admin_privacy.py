@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -88,6 +89,14 @@ class EmergencyDisclosureAdmin(RoleAccessMixin, admin.ModelAdmin[EmergencyDisclo
             audit_record(action=AuditAction.EMERGENCY, model=EmergencyDisclosure,
                          object_ids=[disclosure.pk], user=request.user, emergency=disclosure,
                          detail={"confirmed": True})  # fmt: skip
+            messages.success(
+                request,
+                _("Confirmed: %(emergency)s is open until %(end)s.")
+                % {
+                    "emergency": disclosure,
+                    "end": f"{timezone.localtime(disclosure.ends_at):%Y-%m-%d %H:%M}",
+                },
+            )
 
     @admin.action(description=gettext_lazy("End now"))
     def end_now(self, request: HttpRequest, queryset: QuerySet[EmergencyDisclosure]) -> None:
@@ -103,17 +112,71 @@ class EmergencyDisclosureAdmin(RoleAccessMixin, admin.ModelAdmin[EmergencyDisclo
         return obj.is_active
 
 
+# The roles as the audit log names them (commands run as "system").
+ROLE_LABELS = {
+    Role.OFFICER: gettext_lazy("city officer"),
+    Role.ASSOCIATION: gettext_lazy("association"),
+    Role.COMMISSIONER: gettext_lazy("Welfare commissioner"),
+    Role.AUDITOR: gettext_lazy("auditor"),
+    "system": gettext_lazy("system (a command)"),
+}
+
+
+def record_type_in_words(label: str) -> str:
+    """A model's label ("registry.person") as its name in the reader's language."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+class AuditRoleFilter(admin.SimpleListFilter):
+    title = gettext_lazy("role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(str(key), label) for key, label in ROLE_LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        return queryset.filter(role=value) if value in ROLE_LABELS else queryset
+
+
+class AuditRecordTypeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("record type")
+    parameter_name = "model"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        labels = AuditEntry.objects.order_by("model").values_list("model", flat=True).distinct()
+        return [(label, record_type_in_words(label)) for label in labels]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        return queryset.filter(model=value) if value else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(RoleAccessMixin, admin.ModelAdmin[AuditEntry]):
     role_access = {Role.AUDITOR: VIEW, Role.OFFICER: VIEW}
-    list_display = ["at", "actor", "role", "action", "model", "record_count", "emergency"]
-    list_filter = ["action", "role", "model", ("emergency", admin.EmptyFieldListFilter)]
+    list_display = ["at", "actor", "role_in_words", "action", "record_type", "record_count",
+                    "emergency"]  # fmt: skip
+    list_filter = [
+        "action", AuditRoleFilter, AuditRecordTypeFilter, ("emergency", admin.EmptyFieldListFilter)
+    ]  # fmt: skip
     search_fields = ["actor", "model"]
     date_hierarchy = "at"
     change_list_template = "admin/registry/auditentry/change_list.html"
     # The raw `detail` is never a field of the form: `shown_detail` renders it by its keys.
     fields = ["at", "actor", "role", "action", "model", "object_ids", "emergency", "shown_detail"]
     readonly_fields = ["shown_detail"]
+
+    @admin.display(description=gettext_lazy("role"), ordering="role")
+    def role_in_words(self, obj: AuditEntry) -> str:
+        return str(ROLE_LABELS.get(obj.role, obj.role))
+
+    @admin.display(description=gettext_lazy("record type"), ordering="model")
+    def record_type(self, obj: AuditEntry) -> str:
+        return record_type_in_words(obj.model)
 
     @admin.display(description=gettext_lazy("records"))
     def record_count(self, obj: AuditEntry) -> int:

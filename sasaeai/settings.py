@@ -149,7 +149,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "sasaeai" / "static"]
 
 # Sessions end after half an hour without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SASAEAI_SESSION_SECONDS", 30 * 60, minimum=300)

@@ -103,7 +103,8 @@ class EmergencyDisclosure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_hazard_display()} {self.declared_at:%Y-%m-%d %H:%M}"
+        # In the city's time zone, as every time a person reads.
+        return f"{self.get_hazard_display()} {timezone.localtime(self.declared_at):%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:

@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models.access import EmergencyDisclosure
 
@@ -15,7 +16,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     PRINT = "print", _("printed")
     CHANGE = "change", _("changed")
-    CREATE = "create", _("created")
+    CREATE = "create", pgettext_lazy("audit action", "created")
     DELETE = "delete", _("deleted")
     IMPORT = "import", _("imported")
     PLAN = "plan", _("planned")
