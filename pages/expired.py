@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -63,7 +64,8 @@ def login_required_form(
             if request.method == "POST":
                 request.session[STASH] = {
                     "form": form,
-                    "path": target,
+                    # The page's path alone: its query (the scenario) does not make it another.
+                    "path": urlsplit(target).path,
                     "at": time.time(),
                     "data": {
                         key: values

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from pages.expired import form_after_login, login_required_form
 from pages.forms import DecisionForm, ReviewForm
 from pages.lookups import DECIDERS, person_for
-from pages.scenarios import chosen_scenario
+from pages.scenarios import chosen_scenario, emergency_hazards, scenario_query
 from planner.decisions import assignment_decide, plan_review_create
-from planner.models import PersonPlan, ShelterAssignment, SupporterAssignment
+from planner.models import PersonPlan, PlanRun, ShelterAssignment, SupporterAssignment
 from registry.access import HEALTH_FIELDS, can_see_health, role_of
 from registry.audit import audit_record, emergency_for_people
 from registry.models import AuditAction, Person
@@ -62,6 +62,8 @@ def _context(
         "reviews": person.plan_reviews.all()[:5],
         "review_form": review_form or ReviewForm(),
         "contacts": person.emergency_contacts.all(),
+        # Says why a person who has not consented is shown at all.
+        "under_emergency": bool(emergency_hazards(person)),
     }
 
 
@@ -82,8 +84,10 @@ def _value(person: Person, name: str) -> object:
     return value
 
 
-def _person_url(request: HttpRequest, pk: int) -> str:
-    return reverse("person", args=[pk])
+def _person_url(request: HttpRequest, pk: int, run: PlanRun | None = None) -> str:
+    """The person page, on the scenario the form was posted from (or the run's)."""
+    query = scenario_query(request, run)
+    return reverse("person", args=[pk]) + (f"?{query}" if query else "")
 
 
 @login_required
@@ -104,29 +108,34 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         # Only the person page posts here; anything else goes back to it, never a 405.
-        return redirect("person", pk=pk)
+        return redirect(_person_url(request, pk))
     person = person_for(request, pk)
     if role_of(request.user) not in DECIDERS:
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That decision could not be read."))
-        return redirect("person", pk=person.pk)
+        return redirect(_person_url(request, person.pk))
     model = SupporterAssignment if form.cleaned_data["kind"] == "supporter" else ShelterAssignment
-    assignment = model.objects.filter(pk=form.cleaned_data["assignment"], person=person).first()
+    assignment = (
+        model.objects.filter(pk=form.cleaned_data["assignment"], person=person)
+        .select_related("run")
+        .first()
+    )
     if assignment is None:
         raise Http404
     assignment_decide(
         assignment=assignment, decision=form.cleaned_data["decision"], user=request.user
     )
     messages.success(request, _("Recorded."))
-    return redirect("person", pk=person.pk)
+    # Back to the plan the decision was about, never to whichever was planned last.
+    return redirect(_person_url(request, person.pk, assignment.run))
 
 
 @login_required_form("review", back=_person_url)
 def person_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
-        return redirect("person", pk=pk)
+        return redirect(_person_url(request, pk))
     person = person_for(request, pk)
     if role_of(request.user) not in DECIDERS:
         raise PermissionDenied
@@ -138,4 +147,4 @@ def person_review(request: HttpRequest, pk: int) -> HttpResponse:
         changes=form.cleaned_data["changes_requested"], user=request.user,
     )  # fmt: skip
     messages.success(request, _("The review is recorded."))
-    return redirect("person", pk=person.pk)
+    return redirect(_person_url(request, person.pk))

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pages.expired import form_after_login, login_required_form
 from pages.forms import SupporterForm
 from pages.lookups import DECIDERS, area_for
+from pages.scenarios import ChosenScenario, chosen_scenario
 from planner.selectors import people_helped_by
 from registry import services
 from registry.access import Role, persons_visible_to, role_of, supporters_visible_to
@@ -49,6 +51,16 @@ def _helped(user: Any, supporter: Supporter) -> Helped:
     return Helped(shown, hidden)
 
 
+def _list_url(area: Neighbourhood, scenario: ChosenScenario) -> str:
+    """The supporter list, keeping the scenario the user came with (for the link back to the
+    neighbourhood page)."""
+    return f"{reverse('supporters', args=[area.code])}?{scenario.query}"
+
+
+def _same_page(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return request.get_full_path()
+
+
 @login_required
 def supporter_list(request: HttpRequest, code: str) -> HttpResponse:
     area = area_for(request, code)
@@ -58,13 +70,17 @@ def supporter_list(request: HttpRequest, code: str) -> HttpResponse:
     audit_record(action=AuditAction.LIST, model=Supporter, object_ids=[s.pk for s in supporters],
                  user=request.user, detail={"page": "supporters"})  # fmt: skip
     may_edit = role_of(request.user) in DECIDERS
-    context = {"area": area, "supporters": supporters, "may_edit": may_edit}
+    context = {
+        "area": area, "supporters": supporters, "may_edit": may_edit,
+        "scenario": chosen_scenario(request, area),
+    }  # fmt: skip
     return render(request, "pages/supporters.html", context)
 
 
-@login_required_form("supporter")
+@login_required_form("supporter", back=_same_page)
 def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     area = _editor(request, code)
+    scenario = chosen_scenario(request, area)
     supporter = Supporter(neighbourhood=area)
     if pk is not None:
         found = supporters_visible_to(request.user).filter(neighbourhood=area, pk=pk).first()
@@ -91,9 +107,9 @@ def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> Ht
                 _("The supporter's home lies outside %(neighbourhood)s, whose list they are in.")
                 % {"neighbourhood": f"{area.code} {area.name}"},
             )
-        return redirect("supporters", code=area.code)
+        return redirect(_list_url(area, scenario))
     context = {
-        "area": area, "form": form, "supporter": supporter,
+        "area": area, "form": form, "supporter": supporter, "scenario": scenario,
         "helped": _helped(request.user, supporter) if pk else None,
     }  # fmt: skip
     failed = request.method == "POST" and bool(form.errors)
@@ -103,12 +119,16 @@ def supporter_edit(request: HttpRequest, code: str, pk: int | None = None) -> Ht
 @login_required
 def supporter_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     area = _editor(request, code)
+    scenario = chosen_scenario(request, area)
     supporter = supporters_visible_to(request.user).filter(neighbourhood=area, pk=pk).first()
     if supporter is None:
         raise Http404
     if request.method == "POST":
         services.supporter_retire(supporter=supporter, user=request.user)
         messages.success(request, _("Retired. The next plan run finds others where it can."))
-        return redirect("supporters", code=area.code)
-    context = {"area": area, "supporter": supporter, "helped": _helped(request.user, supporter)}
+        return redirect(_list_url(area, scenario))
+    context = {
+        "area": area, "supporter": supporter, "scenario": scenario,
+        "helped": _helped(request.user, supporter),
+    }  # fmt: skip
     return render(request, "pages/supporter_retire.html", context)

@@ -42,6 +42,12 @@ def slot_words(key: str) -> str:
 
 
 @register.filter
+def slot_list_words(keys: list[str] | None) -> list[str]:
+    """A supporter's time slots, each in words, in the order the list holds them."""
+    return [_label(TimeSlot, key) for key in keys or []]
+
+
+@register.filter
 def stage_words(key: str) -> str:
     return _label(RunStage, key)
 

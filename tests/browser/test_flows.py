@@ -79,7 +79,10 @@ def test_an_association_chair_keeps_the_plan(page, live_server, town):
         page.click(".leaflet-draw-draw-marker")
         page.locator("#id_location-map").click()  # the middle: inside the neighbourhood
     page.click("#supporter-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/areas/N1/supporters/")
+    # Back on the list, which keeps the scenario the chair was looking at.
+    page.wait_for_url(
+        re.compile(re.escape(f"{live_server.url}/areas/N1/supporters/") + r"(\?.*)?$")
+    )
     assert Supporter.objects.get(external_id="S-NEW").location is not None
 
     # The family agrees with the proposed supporter; then the plan goes on paper.

@@ -1,19 +1,21 @@
 """A person's page: details by role, confirming and rejecting assignments, the family's
 review, and the plan and card as PDFs."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from planner.models import AssignmentState, PlanReview, SupporterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
-from registry.models import AuditEntry
+from registry.models import AuditEntry, EmergencyContact, EmergencyDisclosure
 from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
@@ -133,3 +135,62 @@ def test_it_downloads_a_plan_and_a_card_that_open(hanako):
     assert "山田" in text and "080-1234-5678" in text.replace("\n", "")
     assert "When disaster comes" in PdfReader(io.BytesIO(card.content)).pages[0].extract_text()
     assert AuditEntry.objects.filter(action="print", detail__document="plan").exists()
+
+
+EN = {"accept-language": "en"}
+
+
+def test_it_shows_the_persons_own_phone_with_the_address_as_an_unbroken_link(hanako):
+    """The person's own phone was never shown; phone numbers wrapped mid-number on a phone."""
+    for role in ("association", "commissioner"):
+        page = as_user(role).get(reverse("person", args=[hanako.pk])).content.decode()
+        address = page.split('id="address"')[1].split("</p>")[0]
+        assert "支えあい市本町1番1号" in address
+        assert '<a class="tel" href="tel:0463112233">0463-11-2233</a>' in address
+    # The supporter's number in the plan is a link too.
+    page = as_user("association").get(reverse("person", args=[hanako.pk])).content.decode()
+    assert '<a class="tel" href="tel:08012345678">080-1234-5678</a>' in page
+
+
+def test_it_says_when_no_emergency_contact_is_registered(hanako):
+    url = reverse("person", args=[hanako.pk])
+
+    english = as_user("association").get(url, headers=EN).content.decode()
+    japanese = as_user("association").get(url).content.decode()
+    EmergencyContact.objects.create(person=hanako, name="山田 太郎", relation="長男",
+                                    phone="090-1111-2222")  # fmt: skip
+    listed = as_user("association").get(url).content.decode()
+
+    assert "No emergency contact is registered." in english.split('id="details"')[1]
+    assert "緊急連絡先は登録されていません。" in japanese
+    assert 'id="no-contacts"' not in listed and 'href="tel:09011112222"' in listed
+
+
+def test_it_says_why_a_person_without_consent_has_an_empty_plan(hanako):
+    """A person who has not consented showed an empty assignments table with no word why."""
+    area = hanako.neighbourhood
+    refused = make_person(external_id="P2", name="田中 一子", neighbourhood=area,
+                          consent="refused", location=at(5, 5))  # fmt: skip
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    url = reverse("person", args=[refused.pk])
+
+    quiet = as_user("officer").get(url, headers=EN).content.decode()
+    user_create_with_role(username="officer2", role="officer", neighbourhoods=[],
+                          password=PASSWORD)  # fmt: skip
+    officer2 = get_user_model().objects.get(username="officer2")
+    disclosure = EmergencyDisclosure.objects.create(
+        hazard="flood", reason="大雨特別警報",
+        declared_by=get_user_model().objects.get(username="officer"), confirmed_by=officer2,
+        confirmed_at=timezone.now(), ends_at=timezone.now() + dt.timedelta(hours=6),
+    )  # fmt: skip
+    disclosure.neighbourhoods.set([area])
+    english = as_user("association").get(url, headers=EN).content.decode()
+    japanese = as_user("association").get(url).content.decode()
+
+    assert 'id="assignments"' not in quiet and 'id="assignments"' not in english
+    assert "has not consented to sharing" in quiet.split('id="no-consent"')[1]
+    assert "during the emergency disclosure" not in quiet
+    note = english.split('id="no-consent"')[1].split("</p>")[0]
+    assert "has not consented to sharing" in note
+    assert "shown during the emergency disclosure so that helpers can find them" in note
+    assert "同意していない" in japanese and "緊急時の名簿開示" in japanese

@@ -1,14 +1,19 @@
 """Pages about a scenario name it and read the latest run of that scenario: the neighbourhood
 page (roster, gaps, map), the person page and the dashboard, each with a control to choose."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
+from planner.models import AssignmentState, PlanReview, SupporterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
+from registry.models import EmergencyDisclosure, Neighbourhood, Supporter
 from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
@@ -41,7 +46,7 @@ def town():
                  hazards=["flood", "landslide"])  # fmt: skip
     flood = plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
     landslide = plan_run_create(scenario=Scenario("landslide", "weekday_day"), performed_by="test")
-    for role, areas in (("officer", []), ("association", ["N1"])):
+    for role, areas in (("officer", []), ("officer2", []), ("association", ["N1"])):
         user_create_with_role(username=role, role=role, neighbourhoods=areas, password=PASSWORD)
     return {"hanako": hanako, "jiro": jiro, "flood": flood, "landslide": landslide}
 
@@ -138,3 +143,134 @@ def test_the_dashboard_counts_and_a_row_link_lead_to_the_same_plan(town):
 
     link = reverse("neighbourhood", args=["N1"]) + "?hazard=landslide&amp;slot=weekday_day"
     assert link in landslide
+
+
+FLOOD = {"hazard": "flood", "slot": "weekday_night"}
+FLOOD_QUERY = "hazard=flood&slot=weekday_night"
+FLOOD_HTML = "hazard=flood&amp;slot=weekday_night"
+
+
+def test_a_decision_on_the_flood_plan_returns_to_the_flood_plan(town):
+    """Deciding on /people/N/?hazard=flood… went back to /people/N/, which showed the landslide
+    plan (planned last): the decision seemed to vanish."""
+    hanako = town["hanako"]
+    client = as_user("association")
+    page = client.get(reverse("person", args=[hanako.pk]), FLOOD).content.decode()
+    decide = reverse("person_decide", args=[hanako.pk])
+    assignment = SupporterAssignment.objects.get(run=town["flood"], person=hanako)
+    posted = {"kind": "supporter", "assignment": assignment.pk, "decision": "confirm"}
+
+    response = client.post(f"{decide}?{FLOOD_QUERY}", posted)
+
+    assert f'action="{decide}?{FLOOD_HTML}"' in page
+    person_flood = f"{reverse('person', args=[hanako.pk])}?{FLOOD_QUERY}"
+    assert response.status_code == 302 and response["Location"] == person_flood
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.CONFIRMED
+    back = client.get(response["Location"], headers=EN).content.decode()
+    assert "Flood / Weekday night" in back.split('class="scenarios"')[1]
+    assert "夜野 支援" in back and "Confirmed" in back.split('id="assignments"')[1]
+
+
+def test_a_decision_posted_without_the_scenario_returns_to_its_runs_plan(town):
+    hanako = town["hanako"]
+    assignment = SupporterAssignment.objects.get(run=town["flood"], person=hanako)
+    posted = {"kind": "supporter", "assignment": assignment.pk, "decision": "reject"}
+
+    response = as_user("association").post(reverse("person_decide", args=[hanako.pk]), posted)
+
+    assert response["Location"] == f"{reverse('person', args=[hanako.pk])}?{FLOOD_QUERY}"
+
+
+def test_a_review_returns_to_the_scenario_it_was_recorded_on_and_drops_unknown_keys(town):
+    hanako = town["hanako"]
+    client = as_user("association")
+    review = reverse("person_review", args=[hanako.pk])
+    page = client.get(reverse("person", args=[hanako.pk]), FLOOD).content.decode()
+
+    kept = client.post(f"{review}?{FLOOD_QUERY}", {"reviewed_on": "2026-04-01"})
+    unknown = client.post(
+        f"{review}?hazard=meteor&slot=weekday_night", {"reviewed_on": "2026-04-02"}
+    )
+
+    assert f'action="{review}?{FLOOD_HTML}"' in page
+    person = reverse("person", args=[hanako.pk])
+    assert kept["Location"] == f"{person}?{FLOOD_QUERY}"
+    assert unknown["Location"] == f"{person}?slot=weekday_night"  # the valid part only
+    assert PlanReview.objects.count() == 2
+
+
+def test_the_supporter_pages_keep_the_scenario_there_and_back(town):
+    """The supporters link dropped the scenario, so the way back showed the landslide plan."""
+    client = as_user("association")
+    helper = Supporter.objects.get(external_id="S1")
+    supporters = reverse("supporters", args=["N1"])
+    edit = reverse("supporter_edit", args=["N1", helper.pk])
+    retire = reverse("supporter_retire", args=["N1", helper.pk])
+
+    area = client.get(reverse("neighbourhood", args=["N1"]), FLOOD).content.decode()
+    listing = client.get(supporters, FLOOD).content.decode()
+    edit_page = client.get(edit, FLOOD).content.decode()
+    retire_page = client.get(retire, FLOOD).content.decode()
+    retired = client.post(f"{retire}?{FLOOD_QUERY}")
+
+    assert f'href="{supporters}?{FLOOD_HTML}"' in area
+    assert f'href="{reverse("neighbourhood", args=["N1"])}?{FLOOD_HTML}"' in listing
+    assert f'href="{edit}?{FLOOD_HTML}"' in listing and f'href="{retire}?{FLOOD_HTML}"' in listing
+    assert f'href="{reverse("supporter_add", args=["N1"])}?{FLOOD_HTML}"' in listing
+    assert f'href="{supporters}?{FLOOD_HTML}"' in edit_page
+    assert f'href="{supporters}?{FLOOD_HTML}"' in retire_page
+    assert retired["Location"] == f"{supporters}?{FLOOD_QUERY}"
+
+
+def _declare(area, hazard):
+    User = get_user_model()
+    disclosure = EmergencyDisclosure.objects.create(
+        hazard=hazard, reason="大雨特別警報", declared_by=User.objects.get(username="officer"),
+        confirmed_by=User.objects.get(username="officer2"), confirmed_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=6),
+    )  # fmt: skip
+    disclosure.neighbourhoods.set([area])
+    return disclosure
+
+
+def test_an_open_emergency_opens_its_hazards_plan_for_everyone_who_sees_the_area(town):
+    """Pages opened on the scenario planned last (landslide) during a flood emergency."""
+    _declare(Neighbourhood.objects.get(code="N1"), "flood")
+    hanako = town["hanako"].pk
+
+    for user in ("association", "officer"):
+        client = as_user(user)
+        area = client.get(reverse("neighbourhood", args=["N1"]), headers=EN).content.decode()
+        person = client.get(reverse("person", args=[hanako]), headers=EN).content.decode()
+        supporters = client.get(reverse("supporters", args=["N1"])).content.decode()
+
+        assert "Flood / Weekday night" in area.split('class="scenarios"')[1].split("・")[0]
+        assert "夜野 支援" in area.split('id="roster"')[1].split("</table>")[0]
+        assert "Flood / Weekday night" in person.split('class="scenarios"')[1].split("・")[0]
+        assert FLOOD_HTML in supporters.split("<h1>")[1].split("</h1>")[0]
+    # Asked for explicitly, another plan is still shown.
+    landslide = as_user("association").get(
+        reverse("neighbourhood", args=["N1"]), {"hazard": "landslide"}, headers=EN
+    )
+    assert "Landslide" in landslide.content.decode().split('class="scenarios"')[1].split("・")[0]
+
+
+def test_an_emergency_of_a_hazard_never_planned_leaves_the_latest_plan(town):
+    _declare(Neighbourhood.objects.get(code="N1"), "tsunami")
+
+    area = as_user("association").get(reverse("neighbourhood", args=["N1"]), headers=EN)
+
+    assert "Landslide" in area.content.decode().split('class="scenarios"')[1].split("・")[0]
+
+
+def test_the_scenario_line_has_no_separator_after_the_last_choice(town):
+    """With the current scenario last in the list, the line ended with a stray "・"."""
+    client = as_user("association")
+    url = reverse("neighbourhood", args=["N1"])
+
+    for query in (FLOOD, {"hazard": "landslide", "slot": "weekday_day"}):
+        line = client.get(url, query).content.decode().split('class="scenarios"')[1]
+        line = line.split("</nav>")[0]
+        assert line.count("<a ") == 1
+        assert not line.rstrip().endswith("・") and "</a> ・" not in line

@@ -118,3 +118,25 @@ def test_it_warns_an_officer_about_a_supporter_living_outside_the_neighbourhood(
 
     assert Supporter.objects.get(external_id="S-NEW").neighbourhood == area
     assert "lies outside N1 本町" in response.content.decode()
+
+
+def test_the_list_shows_time_slots_in_words_and_phones_unbroken(area):
+    """The list showed the keys (weekday_day, weekday_night) as they are stored."""
+    make_supporter(external_id="S2", name="昼夜 二郎", neighbourhood=area, location=at(20, 0),
+                   phone="080-9999-0000", available=["weekday_day", "weekend_night"])  # fmt: skip
+    url = reverse("supporters", args=["N1"])
+
+    english = as_user("association").get(url, headers={"accept-language": "en"}).content.decode()
+    japanese = as_user("association").get(url).content.decode()
+
+    table = english.split('id="supporters"')[1].split("</table>")[0]
+    assert "weekday_day" not in table and "weekend_night" not in table
+    assert (
+        '<span class="nowrap">Weekday daytime</span>, <span class="nowrap">Weekend night</span>'
+        in table
+    )
+    ja_table = japanese.split('id="supporters"')[1].split("</table>")[0]
+    assert "weekday_day" not in ja_table and "平日・昼" in ja_table and "休日・夜" in ja_table
+    assert '<a class="tel" href="tel:08099990000">080-9999-0000</a>' in ja_table
+    # The table may scroll sideways on a phone instead of squeezing its columns.
+    assert '<div class="scroll">\n<table id="supporters">' in japanese
