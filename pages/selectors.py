@@ -12,6 +12,7 @@ from django.urls import reverse
 from planner.models import CoverStatus, PersonPlan, PlanRun, SupporterAssignment
 from registry.access import persons_visible_to, supporters_visible_to
 from registry.models import HazardArea, Neighbourhood, Person, Shelter
+from registry.ordering import by_address
 
 MAP_MARGIN_DEG = 0.02
 # Statuses the gaps list shows: someone planned, but not fully covered.
@@ -35,11 +36,12 @@ class RosterRow:
 
 def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[RosterRow]:
     """The people of the neighbourhood the user may see, with their status in the run."""
-    people = list(
-        persons_visible_to(user)
-        .filter(neighbourhood=area, status="active")
-        .only("pk", "name", "address", "consent", "neighbourhood_id")
-        .order_by("address")
+    people = by_address(
+        list(
+            persons_visible_to(user)
+            .filter(neighbourhood=area, status="active")
+            .only("pk", "external_id", "name", "address", "consent", "neighbourhood_id")
+        )
     )
     plans = (
         {

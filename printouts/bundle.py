@@ -8,7 +8,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from planner.models import CoverStatus
-from printouts.layout import COPY_LABELS, Footer, build_pdf, copy_label, printed_today, styles
+from printouts.layout import (
+    COPY_LABELS,
+    Footer,
+    build_pdf,
+    copy_label,
+    listed,
+    printed_today,
+    styles,
+)
 from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
 from printouts.plan_pdf import _p, _table, plan_flowables
 from printouts.sheets import PlanSheet
@@ -26,6 +34,14 @@ def _status(sheet: PlanSheet) -> str:
     return str(CoverStatus(sheet.status).label)
 
 
+def scenarios_of(sheets: list[PlanSheet]) -> str:
+    """The scenario (hazard and time slot) the sheets were planned for, in words, since the
+    roster's statuses hold only for it; a bundle is gathered for one, and sheets of several
+    (each person's latest plan) name each of them."""
+    named = dict.fromkeys(sheet.scenario for sheet in sheets if sheet.scenario)
+    return listed(named) or _("Not planned yet")
+
+
 def render_bundle(
     *,
     neighbourhood: str,
@@ -39,11 +55,13 @@ def render_bundle(
     with translation.override(lang):
         s = styles()
         label = copy_label(copy_for)
+        scenario = scenarios_of(sheets)
         story: list[Flowable] = [
             Spacer(1, 40 * mm),
             _p(_("Individual evacuation plans"), s.title),
             _p(neighbourhood, s.name),
             _p(association, s.body),
+            _p(_("Scenario planned: %(scenario)s") % {"scenario": scenario}, s.body),
             Spacer(1, 10 * mm),
             _p(
                 _("%(copy)s ・ printed %(date)s") % {"copy": label, "date": printed_today()},
@@ -53,7 +71,7 @@ def render_bundle(
             Spacer(1, 10 * mm),
             _p(_keep_safe(copy_for), s.note),
             PageBreak(),
-            _p(_("Roster"), s.title),
+            _p(_("Roster: %(scenario)s") % {"scenario": scenario}, s.title),
         ]
         rows = [[_p(h, s.body) for h in (_("Name"), _("Address"), _("Status"), _("Supporters"))]]
         for sheet in sheets:
@@ -62,7 +80,7 @@ def render_bundle(
                     _p(f"{sheet.name}\n{sheet.kana}", s.body),
                     _p(sheet.address, s.body),
                     _p(_status(sheet), s.body),
-                    _p("、".join(h.name for h in sheet.helpers) or "—", s.body),
+                    _p(listed(h.name for h in sheet.helpers) or "—", s.body),
                 ]
             )
         story.append(_table(rows, [46 * mm, 62 * mm, 30 * mm, 44 * mm]))

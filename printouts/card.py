@@ -1,15 +1,25 @@
 """The family card: who comes, where to go, whom to call, on half an A5 sheet (A6) to keep
-by the phone."""
+by the phone. Each card is one page, whatever it holds: a card that would run over is drawn
+smaller rather than leave a second page behind."""
+
+from collections.abc import Sequence
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A6
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table
 
-from printouts.layout import Footer, build_pdf, printed_today, styles
+from printouts.layout import Footer, bracketed, build_pdf, frame_size, printed_today, styles
 from printouts.plan_pdf import HEALTH_WITHHELD, _p, _table
 from printouts.sheets import PlanSheet
+
+MARGIN = 7 * mm
+# What a card's content may fill, less a point so that rounding never pushes it over.
+WIDTH, HEIGHT = (size - 1 for size in frame_size(A6, MARGIN))
+# The phone column holds "090-1111-2222" on one line; names take the rest.
+PHONE_WIDTH = 36 * mm
 
 
 def render_family_card(sheet: PlanSheet, lang: str = "ja") -> bytes:
@@ -23,38 +33,41 @@ def render_family_cards(sheets: list[PlanSheet], lang: str = "ja") -> bytes:
         for number, sheet in enumerate(sheets):
             if number:
                 story.append(PageBreak())
-            story += _card(sheet)
+            story.append(KeepInFrame(WIDTH, HEIGHT, _card(sheet), mode="shrink"))
         footer = Footer(_("family card"), printed_today())
-        return build_pdf(story, pagesize=A6, footer=footer, title=_("Family card"), margin=7 * mm)
+        return build_pdf(story, pagesize=A6, footer=footer, title=_("Family card"), margin=MARGIN)
 
 
 def _card(sheet: PlanSheet) -> list[Flowable]:
     s = styles(scale=0.95)
+    # Headings closer to what they head than on a plan: a card has little room.
+    heading = ParagraphStyle("card_heading", parent=s.heading, spaceBefore=2 * mm,
+                             spaceAfter=1 * mm)  # fmt: skip
 
     def p(text: object, style: object = s.body) -> Paragraph:
         return _p(text, style)
 
-    story: list[Flowable] = [p(_("When disaster comes"), s.heading), p(sheet.name, s.name)]
-    story.append(p(_("Who comes"), s.heading))
+    def two_columns(rows: Sequence[Sequence[Flowable | str]]) -> Table:
+        return _table(rows, [WIDTH - PHONE_WIDTH, PHONE_WIDTH], header=False)
+
+    story: list[Flowable] = [p(_("When disaster comes"), heading), p(sheet.name, s.name)]
+    story.append(p(_("Who comes"), heading))
     if sheet.helpers:
-        story.append(
-            _table(
-                [[p(h.name), p(h.phone)] for h in sheet.helpers],
-                [46 * mm, 44 * mm],
-                header=False,
-            )
-        )
+        story.append(two_columns([[p(h.name), p(h.phone)] for h in sheet.helpers]))
     else:
         story.append(p(_("No supporter yet: call the contacts below.")))
-    story.append(p(_("Where to go"), s.heading))
+    story.append(p(_("Where to go"), heading))
     if sheet.destinations:
         story += [p(f"{d.hazard}: {d.shelter}") for d in sheet.destinations]
     else:
         story.append(p(_("No shelter is planned yet.")))
-    story.append(p(_("Phone numbers"), s.heading))
+    story.append(p(_("Phone numbers"), heading))
     rows = [[p(_("Fire and ambulance")), p("119")], [p(_("Police")), p("110")]]
-    rows += [[p(f"{name}（{relation}）"), p(phone)] for name, relation, phone in sheet.contacts]
-    story.append(_table(rows, [46 * mm, 44 * mm], header=False))
+    rows += [
+        [p(name + (bracketed(relation) if relation else "")), p(phone)]
+        for name, relation, phone in sheet.contacts
+    ]
+    story.append(two_columns(rows))
     if not sheet.health_shown:
         story.append(p(_(HEALTH_WITHHELD), s.note))
     return story

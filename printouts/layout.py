@@ -2,12 +2,12 @@
 with the confidential label, who the copy is for, the print date and "page n / m"."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from reportlab.lib import colors
@@ -37,6 +37,22 @@ SHADE = colors.Color(0.92, 0.94, 0.97)
 WARNING = colors.Color(0.98, 0.90, 0.80)
 
 
+def japanese() -> bool:
+    """Whether paper is being written in Japanese (the default when no language is active)."""
+    return (translation.get_language() or "ja").startswith("ja")
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items joined as the active language writes a list: 「、」 in Japanese, ", " otherwise."""
+    return ("、" if japanese() else ", ").join(items)
+
+
+def bracketed(text: str) -> str:
+    """An aside after a word: full-width brackets in Japanese, ASCII ones after a space
+    otherwise."""
+    return f"（{text}）" if japanese() else f" ({text})"
+
+
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle
@@ -49,14 +65,17 @@ class Styles:
 
 
 def styles(scale: float = 1.0) -> Styles:
-    """Body text is 12 pt or more: many readers are old."""
+    """Body text is 12 pt or more: many readers are old. Japanese may break between any two
+    characters; other languages break only between words ("Neighbourhood" stays whole), and a
+    word longer than its cell, such as a Japanese name in an English copy, is split."""
     font = register_fonts()
+    wrap = "CJK" if japanese() else None
 
     def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
         values: dict[str, Any] = {"textColor": INK, **extra}
         return ParagraphStyle(
             name, fontName=font, fontSize=size * scale, leading=size * scale * 1.4,
-            wordWrap="CJK", **values,
+            wordWrap=wrap, **values,
         )  # fmt: skip
 
     return Styles(
@@ -127,6 +146,21 @@ class _NumberedCanvas(canvas.Canvas):
         self.restoreState()
 
 
+# Room kept under the bottom margin for the footer, and the padding ReportLab's page frame
+# keeps inside the margins on every side.
+FOOTER_ROOM = 4 * mm
+FRAME_PADDING = 6
+
+
+def frame_size(pagesize: tuple[float, float], margin: float) -> tuple[float, float]:
+    """Width and height that `build_pdf` leaves for the content of one page."""
+    width, height = pagesize
+    return (
+        width - 2 * margin - 2 * FRAME_PADDING,
+        height - 2 * margin - FOOTER_ROOM - 2 * FRAME_PADDING,
+    )
+
+
 def build_pdf(
     flowables: Sequence[Flowable],
     *,
@@ -142,7 +176,7 @@ def build_pdf(
         leftMargin=margin,
         rightMargin=margin,
         topMargin=margin,
-        bottomMargin=margin + 4 * mm,
+        bottomMargin=margin + FOOTER_ROOM,
         title=title,
         author="Sasaeai",
     )

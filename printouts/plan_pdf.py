@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from printouts.layout import (
@@ -19,8 +21,11 @@ from printouts.layout import (
     WARNING,
     Footer,
     Styles,
+    bracketed,
     build_pdf,
     copy_label,
+    japanese,
+    listed,
     printed_today,
     styles,
 )
@@ -61,17 +66,36 @@ def _table(
     return table
 
 
+# A table cell's padding on each side (ReportLab's default), which a label's width must leave.
+CELL_PADDING = 6
+
+
+def _label_width(labels: Sequence[str], style: ParagraphStyle, least: float) -> float:
+    """The label column's width: `least`, or in a language that breaks only between words,
+    enough for the longest word of any label ("Neighbourhood"), which would otherwise be cut
+    in two. Japanese keeps `least`: it breaks anywhere."""
+    if japanese():
+        return least
+    words = [word for label in labels for word in label.split()]
+    widest = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+    return max(least, widest + 2 * CELL_PADDING + 1)
+
+
 def _facts(rows: Sequence[tuple[str, str]], s: Styles, *, pairs: bool = False) -> Table:
     """Label and value rows; with `pairs`, two of them side by side to save paper."""
     cells: list[list[Flowable | str]] = [
         [_p(label, s.label), _p(value or "—", s.body)] for label, value in rows
     ]
+    labels = [label for label, _value in rows]
     if not pairs:
-        return _table(cells, [44 * mm, 134 * mm], header=False)
+        label = _label_width(labels, s.label, 44 * mm)
+        return _table(cells, [label, 178 * mm - label], header=False)
     if len(cells) % 2:
         cells.append(["", ""])
     joined = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
-    return _table(joined, [30 * mm, 59 * mm, 30 * mm, 59 * mm], header=False)
+    label = _label_width(labels, s.label, 30 * mm)
+    value = 89 * mm - label
+    return _table(joined, [label, value, label, value], header=False)
 
 
 def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
@@ -104,7 +128,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                 (_("Address"), sheet.address),
                 (_("Phone"), sheet.phone),
                 (_("Neighbourhood"), sheet.neighbourhood),
-                *_health_rows(sheet, [(_("Why support is needed"), "、".join(sheet.reasons))]),
+                *_health_rows(sheet, [(_("Why support is needed"), listed(sheet.reasons))]),
                 (_("Usually found in the home"), sheet.place_in_home),
             ],
             s,
@@ -112,9 +136,9 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
         )
     )
     story.append(_p(_("Care and needs"), s.heading))
-    devices = "、".join(sheet.medical_devices)
+    devices = listed(sheet.medical_devices)
     if devices and sheet.power_backup:
-        devices += _("（power backup: %(backup)s）") % {"backup": sheet.power_backup}
+        devices += bracketed(_("power backup: %(backup)s") % {"backup": sheet.power_backup})
     story.append(
         _facts(
             [
@@ -128,7 +152,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                         (_("Medical devices"), devices),
                         (
                             _("How warnings reach them"),
-                            "、".join(sheet.communication) or _("Phone or in person"),
+                            listed(sheet.communication) or _("Phone or in person"),
                         ),
                     ],
                 ),
@@ -197,7 +221,7 @@ def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
             ]
         ]
         for helper in sheet.helpers:
-            roles = "、".join(_(ROLE_LABELS.get(role, role)) for role in helper.roles)
+            roles = listed(_(ROLE_LABELS.get(role, role)) for role in helper.roles)
             rows.append(
                 [
                     _p(f"{helper.name}\n{helper.kana}", s.body),
@@ -245,7 +269,7 @@ def _destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
             rows.append(
                 [
                     _p(place.hazard, s.body),
-                    _p(f"{place.shelter}\n{place.address}（{place.kind}）", s.body),
+                    _p(f"{place.shelter}\n{place.address}{bracketed(place.kind)}", s.body),
                     _p(
                         _("%(metres)d m, about %(minutes)d min at a slow pace")
                         % {"metres": place.distance_m, "minutes": place.walking_minutes},
@@ -296,7 +320,7 @@ def _what_to_take(sheet: PlanSheet) -> list[str]:
         items.insert(0, _("Medicines: %(medication)s") % {"medication": sheet.medication})
     if sheet.medical_devices:
         items.insert(0, _("Medical devices and their spare batteries: %(devices)s")
-                     % {"devices": "、".join(sheet.medical_devices)})  # fmt: skip
+                     % {"devices": listed(sheet.medical_devices)})  # fmt: skip
     if sheet.mobility_aids:
         items.append(_("Mobility aids: %(aids)s") % {"aids": sheet.mobility_aids})
     return items

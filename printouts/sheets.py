@@ -34,6 +34,7 @@ from registry.models.choices import (
     TimeSlot,
 )
 from registry.models.people import SHAREABLE_CONSENT
+from registry.ordering import by_address
 
 # A slow walking pace, as for an elderly person helped along: 2 km/h.
 SLOW_PACE_M_PER_MIN = 2000 / 60
@@ -331,9 +332,10 @@ def _sheet(
     )
 
 
-def bundle_people(people: QuerySet[Person], copy_for: str) -> QuerySet[Person]:
-    """Who a copy may show, in the order of the roster: the active people that its reader may
-    see (an association's or a commissioner's copy: those who consented, and the others only
-    under an active emergency disclosure of their area)."""
+def bundle_people(people: QuerySet[Person], copy_for: str) -> list[Person]:
+    """Who a copy may show, in the order of the roster (by address, then by ID, numbers in
+    both compared as numbers): the active people that its reader may see (an association's or
+    a commissioner's copy: those who consented, and the others only under an active emergency
+    disclosure of their area)."""
     people = copy_rows(people.active(), copy_for)  # type: ignore[attr-defined]
-    return people.select_related("neighbourhood").order_by("address", "external_id")
+    return by_address(list(people.select_related("neighbourhood")))

@@ -142,3 +142,17 @@ def test_it_says_when_a_login_fails(town):
 
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_the_roster_lists_homes_as_one_walks_the_streets(town):
+    for number, address in enumerate(("本町19番18号", "本町11番13号", "本町1番5号", "本町11番1号")):
+        make_person(external_id=f"W{number}", name=f"歩道 {number}", address=address,
+                    neighbourhood=town["near"], location=at(30 + number, 0))  # fmt: skip
+
+    html = as_user("officer").get(reverse("neighbourhood", args=["N1"])).content.decode()
+
+    roster = html[html.index('id="roster"') :]
+    places = [
+        roster.index(a) for a in ("本町1番5号", "本町11番1号", "本町11番13号", "本町19番18号")
+    ]
+    assert places == sorted(places)
