@@ -121,8 +121,8 @@ class PlanRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.neighbourhood.code if self.neighbourhood else "city"
-        return f"#{self.pk} {self.hazard} {self.slot} {scope}"
+        scope = self.neighbourhood.code if self.neighbourhood else _("the whole city")
+        return f"#{self.pk} {self.get_hazard_display()} / {self.get_slot_display()} {scope}"
 
 
 class PersonPlan(models.Model):

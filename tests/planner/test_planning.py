@@ -365,7 +365,7 @@ def test_it_shows_runs_to_officers_in_the_admin(shelter):
     detail = client.get(reverse("admin:planner_planrun_change", args=[run.pk]))
 
     assert listing.status_code == 200 and detail.status_code == 200
-    assert f"Plan run {run.pk}" in detail.content.decode()
+    assert f"計画の実行 {run.pk}：" in detail.content.decode()  # the summary, in Japanese
 
 
 def test_it_plans_nothing_when_asked_to_only_if_no_run_exists(shelter):
