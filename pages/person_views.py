@@ -18,7 +18,7 @@ from pages.scenarios import chosen_scenario, emergency_hazards, scenario_query
 from planner.decisions import assignment_decide, plan_review_create
 from planner.models import PersonPlan, PlanRun, ShelterAssignment, SupporterAssignment
 from registry.access import HEALTH_FIELDS, can_see_health, role_of
-from registry.audit import audit_record, emergency_for_people
+from registry.audit import audit_record
 from registry.models import AuditAction, Person
 from registry.models.choices import CommunicationNeed
 
@@ -95,7 +95,7 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(request, pk)
     audit_record(
         action=AuditAction.VIEW, model=Person, object_ids=[person.pk], user=request.user,
-        emergency=emergency_for_people(request.user, [person]), detail={"page": "person"},
+        detail={"page": "person"},
     )  # fmt: skip
     # A form posted when the session had expired: say what to redo, fill the review again.
     form_after_login(request, "decision")
@@ -104,14 +104,20 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pages/person.html", _context(request, person, review_form))
 
 
+def _person_to_change(request: HttpRequest, pk: int) -> Person:
+    """The person a decision or a review is about, for a user who may decide."""
+    person = person_for(request, pk)
+    if role_of(request.user) not in DECIDERS:
+        raise PermissionDenied
+    return person
+
+
 @login_required_form("decision", back=_person_url)
 def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         # Only the person page posts here; anything else goes back to it, never a 405.
         return redirect(_person_url(request, pk))
-    person = person_for(request, pk)
-    if role_of(request.user) not in DECIDERS:
-        raise PermissionDenied
+    person = _person_to_change(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That decision could not be read."))
@@ -136,9 +142,7 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def person_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect(_person_url(request, pk))
-    person = person_for(request, pk)
-    if role_of(request.user) not in DECIDERS:
-        raise PermissionDenied
+    person = _person_to_change(request, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return render(request, "pages/person.html", _context(request, person, form), status=400)

@@ -12,7 +12,7 @@ from pages.scenarios import chosen_scenario, scenario_filter
 from pages.selectors import map_features, roster
 from planner.coverage import coverage_by_neighbourhood
 from registry.access import neighbourhoods_visible_to
-from registry.audit import audit_record, emergency_for_people
+from registry.audit import audit_record
 from registry.models import AuditAction, Person
 
 
@@ -39,7 +39,6 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
         model=Person,
         object_ids=[row.person.pk for row in people],
         user=request.user,
-        emergency=emergency_for_people(request.user, [row.person for row in people]),
         detail={"page": "neighbourhood", "hazard": scenario.hazard, "slot": scenario.slot},
     )
     hints = [

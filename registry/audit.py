@@ -87,11 +87,6 @@ def _stored(detail: dict[str, Any]) -> dict[str, Any]:
     return detail
 
 
-def emergency_for_people(user: Any, people: Iterable[Any]) -> EmergencyDisclosure | None:
-    """The emergency under which this user sees any of these people, if one is needed."""
-    return emergency_for_ids(user, [person.pk for person in people])
-
-
 def changes(before: dict[str, Any], after: models.Model) -> list[str]:
     """The names of the fields that changed, for the log: never their values."""
     now = model_to_dict(after)
