@@ -140,3 +140,26 @@ def test_the_list_shows_time_slots_in_words_and_phones_unbroken(area):
     assert '<a class="tel" href="tel:08099990000">080-9999-0000</a>' in ja_table
     # The table may scroll sideways on a phone instead of squeezing its columns.
     assert '<div class="scroll">\n<table id="supporters">' in japanese
+
+
+def test_the_retire_page_names_no_one_the_association_may_not_see():
+    """A supporter on the border helps a neighbour across it: the association of the supporter's
+    neighbourhood learns that someone else relies on them, never who."""
+    near = make_neighbourhood(code="N1", name="本町", geom=square(-500, -500, 500, 500))
+    across = make_neighbourhood(code="N2", name="隣町", geom=square(500, -500, 1500, 500))
+    make_supporter(external_id="S-B", name="境 支援", neighbourhood=near, location=at(490, 0),
+                   capacity=2, available=["weekday_night"])  # fmt: skip
+    make_person(name="隣 秘子", neighbourhood=across, location=at(560, 0))
+    make_person(name="本 見子", neighbourhood=near, location=at(420, 0))
+    make_shelter(location=at(450, 300), hazards=["flood"])
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    user_create_with_role(
+        username="association", role="association", neighbourhoods=["N1"], password=PASSWORD
+    )
+    helper = Supporter.objects.get(external_id="S-B")
+
+    for url in ("supporter_retire", "supporter_edit"):
+        html = as_user("association").get(reverse(url, args=["N1", helper.pk])).content.decode()
+        assert "本 見子" in html
+        assert "隣 秘子" not in html
+        assert "ほかに、ここでは表示できない方が1人" in html
