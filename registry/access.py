@@ -1,7 +1,7 @@
 """The one scoping mechanism: what each user may see of the people, supporters and plans.
 
 Every page, export, printout and API reads personal data through `persons_visible_to` and
-`supporters_visible_to` (and `PersonQuerySet.visible_to`, which calls them), and asks
+`supporters_visible_to` (which narrow any queryset handed to them), and asks
 `can_see_health` (or, for many people at once, `health_visible_ids`) before showing medical and
 disability details. Paper is a copy for someone (`Copy`): the copy narrows rows and fields to
 what its reader may see, whoever prints it (`persons_for_copy`, `health_visible_ids`).
@@ -114,16 +114,8 @@ def sees_under_emergency(user: AnyUser, person: Person) -> EmergencyDisclosure |
 def can_see_health(user: AnyUser | None, person: Person) -> bool:
     """Medical and disability details: officers (and the city office), and the association for
     people in its areas who consented; everyone else sees name, address, needs for moving and
-    contacts."""
-    role = _role_or_office(user)
-    if role == Role.OFFICER:
-        return True
-    return (
-        role == Role.ASSOCIATION
-        and person.consent in SHAREABLE_CONSENT
-        and person.neighbourhood_id is not None
-        and areas_of(user).filter(pk=person.neighbourhood_id).exists()
-    )
+    contacts. One person's case of `health_visible_ids`, which holds the rule."""
+    return person.pk in health_visible_ids(user, [person])
 
 
 def _role_or_office(user: AnyUser | None) -> Role:
