@@ -56,10 +56,10 @@ def _neighbourhood_pdf(request: HttpRequest, code: str, document: str) -> HttpRe
             neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
             lang=lang,
         )  # fmt: skip
-        filename = f"bundle-{area.code}-{copy}.pdf"
+        filename = f"bundle-{area.code}-{copy}-{scenario.hazard}-{scenario.slot}.pdf"
     else:
         data = render_family_cards(sheets, lang)
-        filename = f"cards-{area.code}.pdf"
+        filename = f"cards-{area.code}-{scenario.hazard}-{scenario.slot}.pdf"
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
         user=request.user,
@@ -105,7 +105,8 @@ def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 "slot": scenario.slot},
     )  # fmt: skip
     # The file is named by the opaque record number, never the person's name.
-    return file_download(data, f"{what}-{person.pk}.pdf")
+    # Named by the scenario too, so that two plans of one person never overwrite each other.
+    return file_download(data, f"{what}-{person.pk}-{scenario.hazard}-{scenario.slot}.pdf")
 
 
 @login_required

@@ -31,7 +31,7 @@ FIGURES: tuple[tuple[str, Promise, bool], ...] = (
     ("partial", gettext_lazy("Partly covered"), True),
     ("uncovered", gettext_lazy("Uncovered"), True),
     ("no_consent", gettext_lazy("No consent"), True),
-    ("in_hazard_area_not_covered", gettext_lazy("In the hazard area, not covered"), True),
+    ("in_hazard_area_not_covered", gettext_lazy("In the hazard area, not fully covered"), True),
     ("supporters_in_hazard_area", gettext_lazy("Supporters living in the hazard area they serve"),
      False),
     ("elderly_supporters", gettext_lazy("Elderly supporters"), False),

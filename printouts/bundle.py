@@ -17,7 +17,7 @@ from printouts.layout import (
     printed_today,
     styles,
 )
-from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.maps import SHELTER, STATUS_COLOURS, SUPPORTER, Marker, draw_map
 from printouts.plan_pdf import _p, _table, plan_flowables
 from printouts.sheets import PlanSheet
 
@@ -110,9 +110,9 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
     outline = next((sheet.outline for sheet in sheets if sheet.outline is not None), None)
     areas = next((sheet.hazard_areas for sheet in sheets if sheet.hazard_areas), [])
     for sheet in sheets:
-        covered = sheet.status == CoverStatus.COVERED
-        markers.append(Marker(sheet.home, HOME if covered else GAP))
-        markers += [Marker(h.location, HELPER, size=1.6 * mm) for h in sheet.helpers]
+        colour = STATUS_COLOURS.get(sheet.status, STATUS_COLOURS[""])
+        markers.append(Marker(sheet.home, colour))
+        markers += [Marker(h.location, SUPPORTER, size=1.6 * mm) for h in sheet.helpers]
         for place in sheet.destinations:
             if place.shelter not in seen_shelters:
                 seen_shelters.add(place.shelter)
@@ -124,9 +124,12 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
         hazard_areas=areas,
         outline=outline,
         legend=[
-            (HOME, _("Person, covered")),
-            (GAP, _("Person, not yet covered")),
-            (HELPER, _("Supporter")),
+            *(
+                (STATUS_COLOURS[status], str(CoverStatus(status).label))
+                for status in (CoverStatus.COVERED, CoverStatus.PARTIAL, CoverStatus.UNCOVERED)
+            ),
+            (STATUS_COLOURS[""], _("Not planned")),
+            (SUPPORTER, _("Supporter")),
             (SHELTER, _("Shelter")),
         ],
         pad_m=100,

@@ -21,6 +21,15 @@ HOME = colors.Color(0.80, 0.10, 0.10)
 HELPER = colors.Color(0.05, 0.50, 0.20)
 SHELTER = colors.Color(0.10, 0.20, 0.70)
 GAP = colors.Color(0.85, 0.45, 0.00)
+# A person's status on an overview, in the colours of the neighbourhood page's map, so that
+# paper and screen never say opposite things with the same colour.
+STATUS_COLOURS = {
+    "covered": colors.HexColor("#1b6e34"),
+    "partial": colors.HexColor("#b35900"),
+    "uncovered": colors.HexColor("#c00000"),
+    "": colors.HexColor("#666666"),
+}
+SUPPORTER = colors.HexColor("#0b4a8b")
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,9 @@ def test_it_downloads_a_plan_and_a_card_that_open(hanako):
     card = client.get(reverse("person_card_pdf", args=[hanako.pk]), {"lang": "en"})
 
     assert plan["Content-Type"] == "application/pdf"
-    assert re.search(r'filename="plan-\d+\.pdf"', plan["Content-Disposition"])
+    # The record number and the scenario, never the name.
+    disposition = plan["Content-Disposition"]
+    assert re.search(r'filename="plan-\d+-flood-weekday_night\.pdf"', disposition)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(plan.content)).pages)
     assert "山田" in text and "080-1234-5678" in text.replace("\n", "")
     assert "When disaster comes" in PdfReader(io.BytesIO(card.content)).pages[0].extract_text()

@@ -2,16 +2,20 @@
 scenario, a roster in the wrong order, English broken mid-word."""
 
 import io
+import json
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from printouts.bundle import render_bundle
 from printouts.card import render_family_cards
+from printouts.maps import STATUS_COLOURS
 from printouts.plan_pdf import render_plan
 from printouts.services import neighbourhood_sheets
 from printouts.sheets import bundle_people
@@ -221,3 +225,25 @@ def test_the_japanese_plan_keeps_its_own_punctuation(crowded):
     assert flat("（福祉避難所）") in text
     assert flat("在宅酸素（電源の確保：予備バッテリー 8時間）") in text
     assert flat("情報伝達、安否確認") in text
+
+
+def test_the_overview_map_colours_people_as_the_neighbourhood_page_does():
+    """Paper and screen must never say opposite things with the same colour."""
+
+    script = Path(__file__).resolve().parents[2] / "pages/static/pages/neighbourhood-map.js"
+    table = re.search(r"const colours = (\{[^}]*\})", script.read_text())
+    assert table is not None
+    on_screen = json.loads(re.sub(r"(\w+):", r'"\1":', table.group(1)))
+    for status in ("covered", "partial", "uncovered"):
+        assert STATUS_COLOURS[status].hexval().lower() == "0x" + on_screen[status][1:].lower()
+
+
+def test_the_overview_legend_names_each_status(town):
+    with translation.override("ja"):
+        _people, sheets = neighbourhood_sheets(town["area"], copy_for="officer", lang="ja")
+        text = text_of(render_bundle(neighbourhood="本町", association="本町町内会",
+                                     sheets=sheets, copy_for="officer"))  # fmt: skip
+
+    overview = text[text.index("全体地図") :]
+    for label in ("対応済み", "一部対応", "未対応", "未計画"):
+        assert flat(label) in flat(overview), label
