@@ -13,12 +13,13 @@ from printouts.layout import (
     Footer,
     build_pdf,
     copy_label,
+    japanese,
     listed,
     printed_today,
     styles,
 )
 from printouts.maps import SHELTER, STATUS_COLOURS, SUPPORTER, Marker, draw_map
-from printouts.plan_pdf import _p, _table, plan_flowables
+from printouts.plan_pdf import CANDIDATE, _p, _table, plan_flowables
 from printouts.sheets import PlanSheet
 
 # The copies a bundle is printed as: one person's family copy is not a bundle.
@@ -80,7 +81,7 @@ def render_bundle(
                     _p(f"{sheet.name}\n{sheet.kana}", s.body),
                     _p(sheet.address, s.body),
                     _p(_status(sheet), s.body),
-                    _p(listed(h.name for h in sheet.helpers) or "—", s.body),
+                    _p(_roster_supporters(sheet), s.body),
                 ]
             )
         story.append(_table(rows, [46 * mm, 62 * mm, 30 * mm, 44 * mm]))
@@ -90,6 +91,17 @@ def render_bundle(
             story += plan_flowables(sheet, s)
         footer = Footer(label, printed_today())
         return build_pdf(story, pagesize=A4, footer=footer, title=_("Individual evacuation plans"))
+
+
+def _roster_supporters(sheet: PlanSheet) -> str:
+    """Those who agreed, then the candidates under their mark, so that a walker never takes
+    a proposed neighbour for a settled one."""
+    agreed = listed(h.name for h in sheet.helpers if h.confirmed)
+    candidates = listed(h.name for h in sheet.helpers if not h.confirmed)
+    if candidates:
+        colon = "：" if japanese() else ": "
+        candidates = f"{_(CANDIDATE)}{colon}{candidates}"
+    return "\n".join(part for part in (agreed, candidates) if part) or "—"
 
 
 def _keep_safe(copy_for: str) -> str:
@@ -112,7 +124,9 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
     for sheet in sheets:
         colour = STATUS_COLOURS.get(sheet.status, STATUS_COLOURS[""])
         markers.append(Marker(sheet.home, colour))
-        markers += [Marker(h.location, SUPPORTER, size=1.6 * mm) for h in sheet.helpers]
+        markers += [
+            Marker(h.location, SUPPORTER, size=1.6 * mm) for h in sheet.helpers if h.location
+        ]
         for place in sheet.destinations:
             if place.shelter not in seen_shelters:
                 seen_shelters.add(place.shelter)

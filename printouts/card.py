@@ -11,8 +11,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table
 
-from printouts.layout import Footer, bracketed, build_pdf, frame_size, printed_today, styles
-from printouts.plan_pdf import HEALTH_WITHHELD, _p, _table
+from printouts.layout import (
+    Footer,
+    bracketed,
+    build_pdf,
+    frame_size,
+    japanese,
+    listed,
+    printed_today,
+    styles,
+)
+from printouts.plan_pdf import CANDIDATE, HEALTH_WITHHELD, _p, _table
 from printouts.sheets import PlanSheet
 
 MARGIN = 7 * mm
@@ -52,10 +61,19 @@ def _card(sheet: PlanSheet) -> list[Flowable]:
 
     story: list[Flowable] = [p(_("When disaster comes"), heading), p(sheet.name, s.name)]
     story.append(p(_("Who comes"), heading))
-    if sheet.helpers:
-        story.append(two_columns([[p(h.name), p(h.phone)] for h in sheet.helpers]))
+    # The card hangs by the family's phone whoever printed it, the officer too: "who comes"
+    # lists only supporters who agreed, with their phones. A candidate may never come and has
+    # not agreed to be called, so they are named apart, without a phone: the family then knows
+    # the neighbour whom the association is asking, and calls the contacts below meanwhile.
+    agreed = [h for h in sheet.helpers if h.confirmed]
+    candidates = [h.name for h in sheet.helpers if not h.confirmed]
+    if agreed:
+        story.append(two_columns([[p(h.name), p(h.phone)] for h in agreed]))
     else:
         story.append(p(_("No supporter yet: call the contacts below.")))
+    if candidates:
+        colon = "：" if japanese() else ": "
+        story.append(p(f"{_(CANDIDATE)}{colon}{listed(candidates)}", s.note))
     story.append(p(_("Where to go"), heading))
     if sheet.destinations:
         story += [p(f"{d.hazard}: {d.shelter}") for d in sheet.destinations]

@@ -1,6 +1,7 @@
 """The individual evacuation plan (個別避難計画書): one person, A4 portrait, one or two pages.
 `plan_flowables` is shared with the neighbourhood bundle."""
 
+import datetime as dt
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -15,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from printouts.dates import iso_and_wareki
 from printouts.layout import (
     COPY_LABELS,
     SHADE,
@@ -40,14 +42,19 @@ ROLE_LABELS = {
 
 
 HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
+# A supporter the planner proposed who has not said yes: named, never shown as settled.
+CANDIDATE = gettext_noop("Candidate (not yet agreed)")
 
 
 def _p(text: object, style: object) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def _date(value: object) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else "—"
+def _date(value: dt.date | None) -> str:
+    """A date a family reads: on Japanese paper with its era date beside it."""
+    if value is None:
+        return "—"
+    return iso_and_wareki(value) if japanese() else value.isoformat()
 
 
 def _table(
@@ -222,11 +229,15 @@ def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
         ]
         for helper in sheet.helpers:
             roles = listed(_(ROLE_LABELS.get(role, role)) for role in helper.roles)
+            name = f"{helper.name}\n{helper.kana}"
+            if not helper.confirmed:
+                name += "\n" + _(CANDIDATE)
             rows.append(
                 [
-                    _p(f"{helper.name}\n{helper.kana}", s.body),
-                    _p(helper.phone, s.body),
-                    _p(helper.address, s.body),
+                    # A candidate's contacts are empty outside the officer's copy (sheets.py).
+                    _p(name, s.body),
+                    _p(helper.phone or "—", s.body),
+                    _p(helper.address or "—", s.body),
                     _p(roles, s.body),
                 ]
             )
@@ -295,7 +306,8 @@ def _destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
 
 def _plan_map(sheet: PlanSheet) -> Flowable:
     markers = [Marker(sheet.home, HOME, _("The home"), size=3 * mm)]
-    markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers]
+    # A candidate's home is left out of copies that may not show their address.
+    markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
     markers += [Marker(d.location, SHELTER, d.shelter, square=True) for d in sheet.destinations[:1]]
     lines = [(sheet.home, sheet.destinations[0].location)] if sheet.destinations else []
     return draw_map(

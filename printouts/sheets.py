@@ -20,7 +20,13 @@ from planner.models import (
     ShelterAssignment,
     SupporterAssignment,
 )
-from registry.access import copy_for_reader, copy_rows, health_visible_ids, persons_for_copy
+from registry.access import (
+    Copy,
+    copy_for_reader,
+    copy_rows,
+    health_visible_ids,
+    persons_for_copy,
+)
 from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person
 from registry.models.choices import (
     CommunicationNeed,
@@ -42,6 +48,10 @@ SLOW_PACE_M_PER_MIN = 2000 / 60
 
 @dataclass(frozen=True)
 class Helper:
+    """A supporter on paper. Until they agreed (`confirmed`), a supporter is only a candidate:
+    phone, address and home location are empty except in the officer's copy, so that no
+    renderer can print a neighbour's contacts before the neighbour said yes."""
+
     name: str
     kana: str
     phone: str
@@ -49,7 +59,7 @@ class Helper:
     roles: list[str]
     distance_m: int
     confirmed: bool
-    location: Point
+    location: Point | None
 
 
 @dataclass(frozen=True)
@@ -205,7 +215,9 @@ def plan_sheets(
         .order_by("distance_m")
     ):
         if latest[assignment.person_id].run_id == assignment.run_id:
-            helpers[assignment.person_id].append(_helper(assignment))
+            helpers[assignment.person_id].append(
+                _helper(assignment, contacts_always=copy == Copy.OFFICER)
+            )
     shelters = {
         (a.person_id, a.run_id): a
         for a in ShelterAssignment.objects.filter(
@@ -253,17 +265,22 @@ def _without_health(sheet: PlanSheet) -> PlanSheet:
     )
 
 
-def _helper(assignment: SupporterAssignment) -> Helper:
+def _helper(assignment: SupporterAssignment, *, contacts_always: bool) -> Helper:
+    """The supporter as the copy may show them: sharing a supporter's contacts needs their
+    agreement, so a candidate's phone, address and home (a map marker is an address) are left
+    out unless `contacts_always` (the officer's copy, which the city keeps to ask them)."""
     supporter = assignment.supporter
+    confirmed = assignment.state == AssignmentState.CONFIRMED
+    shown = confirmed or contacts_always
     return Helper(
         name=supporter.name,
         kana=supporter.kana,
-        phone=supporter.phone,
-        address=supporter.address,
+        phone=supporter.phone if shown else "",
+        address=supporter.address if shown else "",
         roles=list(assignment.roles),
         distance_m=assignment.distance_m,
-        confirmed=assignment.state == AssignmentState.CONFIRMED,
-        location=supporter.location,
+        confirmed=confirmed,
+        location=supporter.location if shown else None,
     )
 
 

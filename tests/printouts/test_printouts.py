@@ -1,5 +1,6 @@
 """Printouts read back with pypdf: what families, supporters and associations find on paper."""
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
+from planner.models import AssignmentState, SupporterAssignment
 from printouts import fonts
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
@@ -32,6 +34,11 @@ def flat(text: str) -> str:
 
 def pages_of(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def agree(person):
+    """The person's supporters said yes."""
+    SupporterAssignment.objects.filter(person=person).update(state=AssignmentState.CONFIRMED)
 
 
 def sheet(person, lang="ja"):
@@ -105,6 +112,8 @@ def test_it_leaves_people_without_consent_out_of_the_association_copy(town):
 
 
 def test_it_prints_a_family_card_to_keep_by_the_phone(town):
+    # The card lists a supporter with a phone once they agreed (before, only as a candidate).
+    agree(town["hanako"])
     pdf = render_family_card(sheet(town["hanako"]))
     page = PdfReader(io.BytesIO(pdf)).pages[0]
 
@@ -166,3 +175,72 @@ def test_it_gathers_a_list_of_sheets_as_it_gathers_each_one(town):
 
     assert together == one_by_one
     assert [len(sheet.helpers) for sheet in together] == [1, 0, 0]
+
+
+# --- paper that tells the truth: candidates and agreed supporters ---------------------------
+
+SUPPORTER_PHONE, SUPPORTER_ADDRESS, CANDIDATE = (
+    "080-3333-4444",
+    "支えあい市本町1番2号",
+    "候補（未承諾）",
+)
+
+
+def plan_and_card(person, copy_for):
+    with translation.override("ja"):
+        found = plan_sheet(person, copy_for=copy_for)
+    return text_of(render_plan(found, "ja", copy_for)), text_of(render_family_card(found))
+
+
+@pytest.mark.parametrize("copy_for", ["association", "commissioner", "family"])
+def test_a_candidates_contacts_stay_off_paper_until_they_agree(town, copy_for):
+    plan, card = plan_and_card(town["hanako"], copy_for)
+
+    assert flat("佐藤 一郎") in plan and flat(CANDIDATE) in plan
+    assert SUPPORTER_PHONE not in plan and SUPPORTER_PHONE not in card
+    assert flat(SUPPORTER_ADDRESS) not in plan and flat(SUPPORTER_ADDRESS) not in card
+    assert flat(CANDIDATE) in card  # named apart on the card, not as one who comes
+
+    agree(town["hanako"])
+    plan, card = plan_and_card(town["hanako"], copy_for)
+
+    assert SUPPORTER_PHONE in plan and flat(SUPPORTER_ADDRESS) in plan and SUPPORTER_PHONE in card
+    assert flat(CANDIDATE) not in plan and flat(CANDIDATE) not in card
+
+
+def test_the_officer_copy_shows_a_candidates_contacts_marked_as_a_candidate(town):
+    plan, card = plan_and_card(town["hanako"], "officer")
+
+    assert SUPPORTER_PHONE in plan and flat(SUPPORTER_ADDRESS) in plan and flat(CANDIDATE) in plan
+    # The card goes to the family whoever prints it: no candidate's phone there.
+    assert SUPPORTER_PHONE not in card and flat(CANDIDATE) in card
+
+    agree(town["hanako"])
+    plan, card = plan_and_card(town["hanako"], "officer")
+
+    assert SUPPORTER_PHONE in plan and flat(CANDIDATE) not in plan and SUPPORTER_PHONE in card
+
+
+def test_the_roster_marks_candidates_and_the_bundle_keeps_their_phones_back(town):
+    people = bundle_people(Person.objects.filter(neighbourhood=town["area"]), "association")
+    with translation.override("ja"):
+        sheets = [plan_sheet(p, copy_for="association") for p in people]
+    text = text_of(render_bundle(neighbourhood="本町", association="本町町内会", sheets=sheets,
+                                 copy_for="association"))  # fmt: skip
+
+    assert flat(f"{CANDIDATE}：佐藤 一郎") in text
+    assert SUPPORTER_PHONE not in text and flat(SUPPORTER_ADDRESS) not in text
+
+
+def test_the_japanese_plan_writes_the_era_date_beside_the_iso_date(town):
+    Person.objects.filter(pk=town["hanako"].pk).update(
+        birth_date=dt.date(1935, 4, 26), review_date=dt.date(2019, 5, 1)
+    )
+    town["hanako"].refresh_from_db()
+
+    japanese = text_of(render_plan(sheet(town["hanako"])))
+    english = text_of(render_plan(sheet(town["hanako"], "en"), "en"))
+
+    assert flat("1935-04-26（昭和10年4月26日）") in japanese
+    assert flat("2019-05-01（令和元年5月1日）") in japanese
+    assert "1935-04-26" in english and "昭和" not in english and "令和" not in english
