@@ -124,6 +124,8 @@ def test_it_records_the_familys_review_and_explains_a_bad_date(hanako):
 
 
 def test_it_downloads_a_plan_and_a_card_that_open(hanako):
+    # The supporter agreed: only then does the association's copy print their phone.
+    SupporterAssignment.objects.filter(person=hanako).update(state=AssignmentState.CONFIRMED)
     client = as_user("association")
 
     plan = client.get(reverse("person_plan_pdf", args=[hanako.pk]))
