@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table
 
 from printouts.layout import (
+    WHEN_TO_LEAVE,
     Footer,
     bracketed,
     build_pdf,
@@ -75,6 +76,7 @@ def _card(sheet: PlanSheet) -> list[Flowable]:
         colon = "：" if japanese() else ": "
         story.append(p(f"{_(CANDIDATE)}{colon}{listed(candidates)}", s.note))
     story.append(p(_("Where to go"), heading))
+    story.append(p(str(WHEN_TO_LEAVE), s.note))
     if sheet.destinations:
         story += [p(f"{d.hazard}: {d.shelter}") for d in sheet.destinations]
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -186,3 +186,11 @@ def build_pdf(
 
 def printed_today() -> str:
     return timezone.localdate().isoformat()
+
+
+# Everyone on the list leaves at alert level 3 (高齢者等避難), not at level 4 with everyone else:
+# those who need help need time (Cabinet Office evacuation information guideline, 2021).
+WHEN_TO_LEAVE = gettext_lazy(
+    "Start to evacuate when alert level 3 (高齢者等避難, evacuation of the elderly and others) "
+    "is issued, without waiting for level 4."
+)

@@ -21,6 +21,7 @@ from printouts.layout import (
     COPY_LABELS,
     SHADE,
     WARNING,
+    WHEN_TO_LEAVE,
     Footer,
     Styles,
     bracketed,
@@ -271,7 +272,7 @@ def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
 
 
 def _destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
-    story: list[Flowable] = [_p(_("Where to go"), s.heading)]
+    story: list[Flowable] = [_p(_("Where to go"), s.heading), _p(str(WHEN_TO_LEAVE), s.body)]
     if sheet.destinations:
         rows: list[list[Flowable | str]] = [
             [_p(_("Hazard"), s.body), _p(_("Shelter"), s.body), _p(_("Distance"), s.body)]

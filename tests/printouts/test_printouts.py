@@ -244,3 +244,16 @@ def test_the_japanese_plan_writes_the_era_date_beside_the_iso_date(town):
     assert flat("1935-04-26（昭和10年4月26日）") in japanese
     assert flat("2019-05-01（令和元年5月1日）") in japanese
     assert "1935-04-26" in english and "昭和" not in english and "令和" not in english
+
+
+def test_the_plan_and_the_card_say_when_to_leave(town):
+    """Everyone on the list leaves at alert level 3, before the general order at level 4."""
+    japanese_plan = text_of(render_plan(sheet(town["hanako"])))
+    japanese_card = render_family_card(sheet(town["hanako"]))
+    with translation.override("en"):
+        english = text_of(render_plan(plan_sheet(town["hanako"]), "en"))
+
+    when = flat("警戒レベル3「高齢者等避難」が出たら、レベル4を待たずに避難を始めます。")
+    assert when in flat(japanese_plan) and when in flat(text_of(japanese_card))
+    assert pages_of(japanese_card) == 1
+    assert flat("alert level 3") in english
