@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from planner.models import SupportRole
 from printouts.dates import iso_and_wareki
 from printouts.layout import (
     COPY_LABELS,
@@ -34,13 +35,6 @@ from printouts.layout import (
 )
 from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
 from printouts.sheets import PlanSheet
-
-ROLE_LABELS = {
-    "inform": gettext_noop("Passing on warnings"),
-    "check_safety": gettext_noop("Checking safety"),
-    "guide": gettext_noop("Guiding and moving"),
-}
-
 
 HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
 # A supporter the planner proposed who has not said yes: named, never shown as settled.
@@ -229,7 +223,7 @@ def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
             ]
         ]
         for helper in sheet.helpers:
-            roles = listed(_(ROLE_LABELS.get(role, role)) for role in helper.roles)
+            roles = listed(_role_in_words(role) for role in helper.roles)
             name = f"{helper.name}\n{helper.kana}"
             if not helper.confirmed:
                 name += "\n" + _(CANDIDATE)
@@ -352,3 +346,8 @@ def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") ->
             footer=footer,
             title=_("Individual evacuation plan"),
         )
+
+
+def _role_in_words(role: str) -> str:
+    """A support role as the planner names it; an unknown key as it is."""
+    return str(SupportRole(role).label) if role in SupportRole.values else role
