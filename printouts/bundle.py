@@ -96,8 +96,8 @@ def render_bundle(
 def _roster_supporters(sheet: PlanSheet) -> str:
     """Those who agreed, then the candidates under their mark, so that a walker never takes
     a proposed neighbour for a settled one."""
-    agreed = listed(h.name for h in sheet.helpers if h.confirmed)
-    candidates = listed(h.name for h in sheet.helpers if not h.confirmed)
+    agreed = listed(h.name for h in sheet.helpers if h.agreed)
+    candidates = listed(h.name for h in sheet.helpers if not h.agreed)
     if candidates:
         colon = "：" if japanese() else ": "
         candidates = f"{_(CANDIDATE)}{colon}{candidates}"
@@ -128,7 +128,7 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
             Marker(h.location, SUPPORTER, size=1.6 * mm) for h in sheet.helpers if h.location
         ]
         for place in sheet.destinations:
-            if place.shelter not in seen_shelters:
+            if place.location is not None and place.shelter not in seen_shelters:
                 seen_shelters.add(place.shelter)
                 markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
     return draw_map(

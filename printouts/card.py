@@ -66,8 +66,8 @@ def _card(sheet: PlanSheet) -> list[Flowable]:
     # lists only supporters who agreed, with their phones. A candidate may never come and has
     # not agreed to be called, so they are named apart, without a phone: the family then knows
     # the neighbour whom the association is asking, and calls the contacts below meanwhile.
-    agreed = [h for h in sheet.helpers if h.confirmed]
-    candidates = [h.name for h in sheet.helpers if not h.confirmed]
+    agreed = [h for h in sheet.helpers if h.agreed]
+    candidates = [h.name for h in sheet.helpers if not h.agreed]
     if agreed:
         story.append(two_columns([[p(h.name), p(h.phone)] for h in agreed]))
     else:

@@ -225,7 +225,7 @@ def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
         for helper in sheet.helpers:
             roles = listed(_role_in_words(role) for role in helper.roles)
             name = f"{helper.name}\n{helper.kana}"
-            if not helper.confirmed:
+            if not helper.agreed:
                 name += "\n" + _(CANDIDATE)
             rows.append(
                 [
@@ -303,8 +303,11 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
     markers = [Marker(sheet.home, HOME, _("The home"), size=3 * mm)]
     # A candidate's home is left out of copies that may not show their address.
     markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
-    markers += [Marker(d.location, SHELTER, d.shelter, square=True) for d in sheet.destinations[:1]]
-    lines = [(sheet.home, sheet.destinations[0].location)] if sheet.destinations else []
+    # The first hazard's shelter, joined to the home by a line.
+    first = next((d.location for d in sheet.destinations if d.location), None)
+    shelter = next((d.shelter for d in sheet.destinations if d.location), "")
+    markers += [Marker(first, SHELTER, shelter, square=True)] if first else []
+    lines = [(sheet.home, first)] if first else []
     return draw_map(
         width=178 * mm,
         height=88 * mm,

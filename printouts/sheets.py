@@ -48,32 +48,62 @@ SLOW_PACE_M_PER_MIN = 2000 / 60
 
 @dataclass(frozen=True)
 class Helper:
-    """A supporter on paper. Until they agreed (`confirmed`), a supporter is only a candidate:
-    phone, address and home location are empty except in the officer's copy, so that no
-    renderer can print a neighbour's contacts before the neighbour said yes."""
+    """A supporter on paper, once per plan whatever the time slots they help in. Until they
+    agreed (`state` "agreed"), a supporter is only a candidate: phone, address and home
+    location are empty except in the officer's copy, so that no renderer can print a
+    neighbour's contacts before the neighbour said yes."""
 
     name: str
     kana: str
     phone: str
     address: str
-    roles: list[str]
+    roles: list[str]  # SupportRole keys, in the order of SupportRole
     distance_m: int
-    confirmed: bool
+    state: str  # planner.models.PairState key: "proposed", "asked" or "agreed"
     location: Point | None
+    # TimeSlot keys of the slots in which they help, in TimeSlot's order.
+    slots: list[str] = field(default_factory=list)
+    supporter_id: str = ""
+
+    @property
+    def agreed(self) -> bool:
+        return self.state == "agreed"
 
 
 @dataclass(frozen=True)
 class Destination:
-    hazard: str
-    shelter: str
+    """Where the person goes for one hazard, and how their home stands in it."""
+
+    hazard: str  # the hazard's label
+    shelter: str  # "" when the run found no shelter in reach
     address: str
     kind: str
     distance_m: int
-    location: Point
+    location: Point | None
+    hazard_key: str = ""
+    # The home lies in an area of this hazard; `level` says how deep or which zone, in words.
+    in_area: bool = False
+    level: str = ""
 
     @property
     def walking_minutes(self) -> int:
         return max(1, round(self.distance_m / SLOW_PACE_M_PER_MIN))
+
+    @property
+    def stay_home(self) -> bool:
+        """Outside every area of the hazard, staying home (在宅避難) is possible, with the
+        shelter as the fallback."""
+        return not self.in_area
+
+
+@dataclass(frozen=True)
+class SlotCover:
+    """Who helps at one time of day (the latest finished run of that slot), by name."""
+
+    slot: str  # TimeSlot key
+    label: str
+    helpers: list[str]  # names, agreed ones first
+    planned: bool  # False: no run of this slot included the person yet
 
 
 @dataclass(frozen=True)
@@ -101,12 +131,12 @@ class PlanSheet:
     consent_date: dt.date | None
     shareable: bool
     review_date: dt.date | None
-    version: int | None  # the plan run the sheet comes from
-    plan_date: dt.date | None
-    scenario: str
+    version: int | None  # the issued version (v1, v2 …); None for a draft (案)
+    plan_date: dt.date | None  # the version's issue date, or the draft's date
+    scenario: str  # the scenarios the plan was assembled from, in words
     needed: int
     missing: list[str]
-    status: str  # the run's CoverStatus key for the person; "" when not planned yet
+    status: str  # the weakest CoverStatus key over its runs; "" when not planned yet
     helpers: list[Helper]
     destinations: list[Destination]
     home: Point
@@ -115,6 +145,26 @@ class PlanSheet:
     # False when the copy may not show health details: the fields above that hold them are
     # empty, and paper says that they are withheld rather than that there are none.
     health_shown: bool = True
+    # The issued plan, or the draft of what an issue would freeze.
+    draft: bool = True
+    issued_by: str = ""
+    review_overdue: bool = False
+    changes: list[str] = field(default_factory=list)  # since the previous version, in words
+    runs: list[str] = field(default_factory=list)  # the runs it was assembled from, in words
+    slots: list[SlotCover] = field(default_factory=list)  # the four times of day, in order
+    # More of the person (health ones empty when withheld, like the fields above).
+    lives_alone: bool = False
+    language: str = ""  # a language other than Japanese they need, in words ("" for none)
+    doctor: tuple[str, str] = ("", "")  # name, phone
+    nurse: tuple[str, str] = ("", "")
+    device_supplier: tuple[str, str] = ("", "")
+    consent_basis: str = ""  # in words
+    # Whom the neighbourhood has: its association and 民生委員 (name, phone), and the city.
+    association: tuple[str, str] = ("", "")
+    commissioner: tuple[str, str] = ("", "")
+    city_office: tuple[str, str] = ("", "")
+    # The card in やさしい日本語 by default: the person's communication needs call for it.
+    easy_japanese: bool = False
 
 
 def _labels(choices: type, keys: list[str]) -> list[str]:
@@ -279,7 +329,7 @@ def _helper(assignment: SupporterAssignment, *, contacts_always: bool) -> Helper
         address=supporter.address if shown else "",
         roles=list(assignment.roles),
         distance_m=assignment.distance_m,
-        confirmed=confirmed,
+        state="agreed" if confirmed else "proposed",
         location=supporter.location if shown else None,
     )
 
@@ -292,6 +342,7 @@ def _destination(kind: str, found: ShelterAssignment) -> Destination:
         kind=str(ShelterKind(found.shelter.kind).label),
         distance_m=found.distance_m,
         location=found.shelter.location,
+        hazard_key=kind,
     )
 
 
