@@ -1,7 +1,8 @@
 """Paper from the pages: a neighbourhood's bundle and family cards, a person's plan and family
-card, as PDFs of the scenario the page is about. Each is the copy for the user's role (an
-officer may ask for another copy) and holds only the rows and fields that copy may show; the
-audit entry of each print is marked with an emergency by `audit_record` when one is needed."""
+card, as PDFs of each person's current issued plan (the draft, marked 案, for people without
+one, or for everyone with `?draft=1`). Each is the copy for the user's role (an officer may ask
+for another copy) and holds only the rows and fields that copy may show; the audit entry of
+each print is marked with an emergency by `audit_record` when one is needed."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,22 +11,26 @@ from django.utils import translation
 
 from pages.downloads import file_download
 from pages.lookups import area_for, person_for
-from pages.scenarios import chosen_scenario
 from printouts.bundle import COPY_FOR, render_bundle
 from printouts.card import render_family_card, render_family_cards
 from printouts.plan_pdf import render_plan
-from printouts.services import neighbourhood_sheets
+from printouts.services import neighbourhood_sheets, paper_language
 from printouts.sheets import NotInCopy, plan_sheet
 from registry.access import Copy, copy_for_reader
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
 
 
-def _lang(request: HttpRequest) -> str:
+def _lang(request: HttpRequest, *, easy: bool = False) -> str:
+    """The paper's language; family cards also exist in easy Japanese (`easy`)."""
     lang = request.GET.get("lang") or translation.get_language() or "ja"
-    if lang not in ("ja", "en"):
+    if lang not in ("ja", "en", "easy") or (lang == "easy" and not easy):
         raise Http404
     return lang
+
+
+def _draft(request: HttpRequest) -> bool:
+    return request.GET.get("draft") == "1"
 
 
 def _copy(request: HttpRequest, allowed: tuple[str, ...]) -> Copy:
@@ -45,26 +50,26 @@ def _neighbourhood_pdf(request: HttpRequest, code: str, document: str) -> HttpRe
     the page is about: both gather the same people and sheets."""
     area = area_for(request, code)
     copy = _copy(request, tuple(COPY_FOR))
-    lang = _lang(request)
-    scenario = chosen_scenario(request, area)
+    lang = _lang(request, easy=document == "cards")
+    draft = _draft(request)
     people, sheets = neighbourhood_sheets(
-        area, copy_for=copy, lang=lang, user=request.user, hazard=scenario.hazard,
-        slot=scenario.slot,
-    )  # fmt: skip
+        area, copy_for=copy, lang=lang, user=request.user, draft=draft
+    )
+    suffix = "-draft" if draft else ""
     if document == "bundle":
         data = render_bundle(
             neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
             lang=lang,
         )  # fmt: skip
-        filename = f"bundle-{area.code}-{copy}-{scenario.hazard}-{scenario.slot}.pdf"
+        filename = f"bundle-{area.code}-{copy}{suffix}.pdf"
     else:
         data = render_family_cards(sheets, lang)
-        filename = f"cards-{area.code}-{scenario.hazard}-{scenario.slot}.pdf"
+        filename = f"cards-{area.code}{suffix}.pdf"
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
         user=request.user,
         detail={"neighbourhood": area.code, "document": document, "copy_for": copy,
-                "hazard": scenario.hazard, "slot": scenario.slot},
+                "lang": lang},
     )  # fmt: skip
     return file_download(data, filename)
 
@@ -83,14 +88,11 @@ def neighbourhood_cards(request: HttpRequest, code: str) -> HttpResponse:
 def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     person = person_for(request, pk)
     copy = _copy(request, tuple(Copy))
-    lang = _lang(request)
-    scenario = chosen_scenario(request, person)
+    lang = _lang(request, easy=what == "card")
+    draft = _draft(request)
     try:
-        with translation.override(lang):
-            sheet = plan_sheet(
-                person, user=request.user, copy_for=copy, hazard=scenario.hazard,
-                slot=scenario.slot,
-            )  # fmt: skip
+        with translation.override(paper_language(lang)):
+            sheet = plan_sheet(person, user=request.user, copy_for=copy, draft=draft)
     except NotInCopy:
         # An officer asked for a copy whose reader may not see this person.
         raise Http404 from None
@@ -101,12 +103,11 @@ def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     )
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=request.user,
-        detail={"document": what, "lang": lang, "copy_for": copy, "hazard": scenario.hazard,
-                "slot": scenario.slot},
+        detail={"document": what, "lang": lang, "copy_for": copy},
     )  # fmt: skip
-    # The file is named by the opaque record number, never the person's name.
-    # Named by the scenario too, so that two plans of one person never overwrite each other.
-    return file_download(data, f"{what}-{person.pk}-{scenario.hazard}-{scenario.slot}.pdf")
+    # The file is named by the opaque record number and the version, never the person's name.
+    version = f"v{sheet.version}" if sheet.version else "draft"
+    return file_download(data, f"{what}-{person.pk}-{version}.pdf")
 
 
 @login_required

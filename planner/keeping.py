@@ -1,5 +1,6 @@
-"""Decisions from earlier runs: confirmed assignments are kept while still allowed, rejected
-pairs are never proposed again (planning.md, "Stability")."""
+"""Decisions taken before a run: supporters who agreed or were asked (any scenario), and
+confirmed shelters of the same scenario, are kept while still allowed; declined supporters and
+rejected shelters are never proposed again (planning.md, "Stability")."""
 
 from dataclasses import dataclass, field
 
@@ -9,10 +10,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from planner.matching import Arcs, IntArray
 from planner.models import (
     AssignmentState,
+    PairState,
     PersonPlan,
     RunStatus,
     ShelterAssignment,
-    SupporterAssignment,
+    SupportAgreement,
 )
 from planner.scenario import Scenario
 from registry.models import Person
@@ -20,14 +22,15 @@ from registry.models import Person
 
 @dataclass(frozen=True)
 class Kept:
-    """A confirmed assignment carried into the new run."""
+    """A decided assignment carried into the new run."""
 
     person: int  # pk
     target: int  # supporter or shelter pk
     distance: int
-    roles: list[str]
+    roles: list[str] | None  # None: given by the supporter's place among the person's
     decided_by: int | None
     decided_at: object
+    agreed: bool = True  # False for a supporter asked whose answer is pending
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,17 @@ class Dropped:
 
 @dataclass
 class Decisions:
-    supporters: list[SupporterAssignment] = field(default_factory=list)
+    # Agreed pairs before asked ones, per person: the agreed take the person's places first.
+    supporters: list[SupportAgreement] = field(default_factory=list)
     shelters: list[ShelterAssignment] = field(default_factory=list)
     rejected_supporters: list[tuple[int, int]] = field(default_factory=list)
     rejected_shelters: set[tuple[int, int]] = field(default_factory=set)
 
 
 def previous_decisions(scenario: Scenario, people: QuerySet[Person]) -> Decisions:
-    """Confirmed assignments of each person's latest finished run of the same hazard and slot;
-    rejections of any run."""
+    """Supporters agreed or asked for each person, whatever the scenario; confirmed shelters of
+    each person's latest finished run of the same hazard and slot; declined supporters and
+    shelters rejected in any run."""
     latest_run = Subquery(
         PersonPlan.objects.filter(
             person=OuterRef("person"),
@@ -60,9 +65,12 @@ def previous_decisions(scenario: Scenario, people: QuerySet[Person]) -> Decision
         .values("run_id")[:1]
     )
     supporters = list(
-        SupporterAssignment.objects.filter(person__in=people, state=AssignmentState.CONFIRMED)
-        .filter(run_id=latest_run)
-        .order_by("person_id", "distance_m", "supporter_id")
+        SupportAgreement.objects.filter(
+            person__in=people, state__in=[PairState.AGREED, PairState.ASKED]
+        )
+        .select_related("supporter")
+        # "agreed" sorts before "asked".
+        .order_by("person_id", "state", "asked_at", "supporter_id")
     )
     shelters = list(
         ShelterAssignment.objects.filter(person__in=people, state=AssignmentState.CONFIRMED)
@@ -70,9 +78,9 @@ def previous_decisions(scenario: Scenario, people: QuerySet[Person]) -> Decision
         .order_by("person_id")
     )
     rejected_supporters = set(
-        SupporterAssignment.objects.filter(person__in=people, state=AssignmentState.REJECTED)
-        .values_list("person_id", "supporter_id")
-        .distinct()
+        SupportAgreement.objects.filter(person__in=people, state=PairState.DECLINED).values_list(
+            "person_id", "supporter_id"
+        )
     )
     rejected_shelters = set(
         ShelterAssignment.objects.filter(person__in=people, state=AssignmentState.REJECTED)

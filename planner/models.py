@@ -295,3 +295,122 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.reviewed_on}"
+
+
+class PairState(models.TextChoices):
+    """Where a person–supporter pair stands, whatever the hazard. A pair without an agreement
+    row is `proposed` (only a run's suggestion)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    ASKED = "asked", _("Asked, answer pending")
+    AGREED = "agreed", _("Agreed")
+    DECLINED = "declined", _("Declined")
+
+
+class AskedHow(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    PAPER = "paper", _("On paper")
+
+
+class Asking(models.Model):
+    """The steps of asking someone to agree: who asked, when and how, and the answer."""
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=PairState.choices, default=PairState.PROPOSED
+    )
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_how = models.CharField(
+        _("asked how"), max_length=10, choices=AskedHow.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answer recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SupportAgreement(Asking):
+    """A supporter's agreement to help a person: one row per pair, holding in every scenario
+    (planning.md, "Stability"). Runs keep asked and agreed pairs while the rules allow them and
+    never propose a declined pair again."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="agreements")
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="agreements")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supporter's agreement")
+        verbose_name_plural = _("supporters' agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "supporter"], name="agreement_once_per_pair"),
+            models.CheckConstraint(
+                condition=Q(state__in=[PairState.ASKED, PairState.AGREED, PairState.DECLINED]),
+                name="agreement_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(asked_at__isnull=False), name="agreement_asked_when"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=PairState.ASKED) | Q(answered_at__isnull=False),
+                name="agreement_answered_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["supporter", "state"], name="agreement_supporter")]
+
+    def __str__(self) -> str:
+        return f"{self.supporter_id} → {self.person_id} ({self.state})"
+
+
+class PlanVersion(Asking):
+    """An issued plan: what it held, frozen, numbered per person (v1, v2 …), and the person's
+    or family's agreement to that version (`state`, `asked_*`, `answered_*`)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="plan_versions")
+    number = models.PositiveIntegerField(_("version"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issuer = models.CharField(_("issued by"), max_length=150)
+    review_due = models.DateField(_("review due"))
+    # planner.plans.PlanContent as JSON: the shape `export plans --format json` writes.
+    content = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("issued plan")
+        verbose_name_plural = _("issued plans")
+        ordering = ["person_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "number"], name="planversion_number_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="planversion_number_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=PairState.values), name="planversion_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review_due"], name="planversion_review_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} v{self.number}"

@@ -194,7 +194,7 @@ def _supporter_rows(
                 kept.target,
                 kept.distance,
                 kept.roles,
-                AssignmentState.CONFIRMED,
+                AssignmentState.CONFIRMED if kept.agreed else AssignmentState.PROPOSED,
                 kept.decided_by,
                 kept.decided_at,
             )

@@ -28,7 +28,7 @@ from planner.matching import (
     match_shelters,
     match_supporters,
 )
-from planner.models import PlanRun, RunStage, ShelterAssignment, SupporterAssignment
+from planner.models import PairState, PlanRun, RunStage, ShelterAssignment, SupportAgreement
 from planner.pipeline import (
     Candidates,
     Outcome,
@@ -168,8 +168,8 @@ def _plan_supporters(
         a = confirmed[i]
         kept.append(
             (claims[i].person, claims[i].target,
-             Kept(a.person_id, a.supporter_id, int(arcs.distance[arc]), list(a.roles),
-                  a.decided_by_id, a.decided_at))
+             Kept(a.person_id, a.supporter_id, int(arcs.distance[arc]), None,
+                  a.answered_by_id, a.answered_at, agreed=a.state == PairState.AGREED))
         )  # fmt: skip
     free_arcs = without_arcs(arcs, np.array(used_arcs, dtype=np.int64))
     filled = carried.filled
@@ -264,7 +264,7 @@ def _plan_shelters(
         fetched = _concatenate(_subset(fetched, ~stale), more)
 
 
-def _dropped(assignment: SupporterAssignment | ShelterAssignment, reason: str) -> Dropped:
+def _dropped(assignment: SupportAgreement | ShelterAssignment, reason: str) -> Dropped:
     return Dropped(
         assignment.person_id,
         getattr(assignment, "supporter_id", None),

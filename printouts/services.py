@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import translation
 
+from planner.versions import current_versions
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
@@ -15,6 +16,7 @@ from printouts.sheets import PlanSheet, bundle_people, plan_sheet, plan_sheets
 from registry.access import Copy, copy_for_reader, persons_for_copy
 from registry.audit import audit_record
 from registry.models import AuditAction, Neighbourhood, Person
+from registry.models.people import SHAREABLE_CONSENT
 
 Progress = Callable[[str], None]
 
@@ -26,8 +28,17 @@ def _write(path: Path, data: bytes) -> None:
     partial.replace(path)
 
 
-def _scenario(hazard: str | None, slot: str | None) -> dict[str, str]:
-    return {"hazard": hazard, "slot": slot} if hazard and slot else {}
+def paper_language(lang: str) -> str:
+    """The language of plans and bundles: the family card alone exists in easy Japanese
+    (やさしい日本語); a plan asked for in it is printed in Japanese."""
+    return "ja" if lang == "easy" else lang
+
+
+def issued_only(people: list[Person]) -> tuple[list[Person], int]:
+    """Those with an issued plan, and how many have none (skipped, and counted)."""
+    issued = set(current_versions(person.pk for person in people))
+    kept = [person for person in people if person.pk in issued]
+    return kept, len(people) - len(kept)
 
 
 def print_person(
@@ -37,21 +48,21 @@ def print_person(
     lang: str,
     copy_for: str,
     user: Any = None,
-    hazard: str | None = None,
-    slot: str | None = None,
+    draft: bool = False,
 ) -> list[Path]:
     """The person's plan and family card, as the copy for this user (or the one asked for by
-    the city office) may show them. Raises printouts.sheets.NotInCopy for a person that the
-    copy's reader may not see."""
+    the city office) may show them: the current issued plan, or with `draft` what an issue
+    would freeze. Raises printouts.sheets.NotInCopy for a person that the copy's reader may
+    not see. `lang` "easy" prints the card in easy Japanese and the plan in Japanese."""
     copy = copy_for_reader(user, copy_for)
-    with translation.override(lang):
-        sheet = plan_sheet(person, user=user, copy_for=copy, hazard=hazard, slot=slot)
+    with translation.override(paper_language(lang)):
+        sheet = plan_sheet(person, user=user, copy_for=copy, draft=draft)
     plan, card = out / f"plan-{person.external_id}.pdf", out / f"card-{person.external_id}.pdf"
-    _write(plan, render_plan(sheet, lang, copy_for=copy))
+    _write(plan, render_plan(sheet, paper_language(lang), copy_for=copy))
     _write(card, render_family_card(sheet, lang))
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=user,
-        detail={"lang": lang, "copy_for": copy, **_scenario(hazard, slot)},
+        detail={"lang": lang, "copy_for": copy, "document": "draft" if draft else "issued"},
     )  # fmt: skip
     return [plan, card]
 
@@ -62,18 +73,38 @@ def neighbourhood_sheets(
     copy_for: str,
     lang: str,
     user: Any = None,
-    hazard: str | None = None,
-    slot: str | None = None,
+    draft: bool = False,
+    issued: bool = False,
 ) -> tuple[list[Person], list[PlanSheet]]:
     """The people of a neighbourhood a copy shows (for a user, only those the user may see,
-    in the user's own copy) and their sheets: what the command and the pages print alike."""
+    in the user's own copy) and their sheets: what the command and the pages print alike.
+    With `issued`, only people with an issued plan, and people without consent (whose list
+    entries the officer's copy holds); `skipped_without_plan` counts the others."""
+    people = _neighbourhood_people(area, copy_for, user)
+    if issued and not draft:
+        people = _with_plan_or_entry(people)
+    with translation.override(paper_language(lang)):
+        sheets = plan_sheets(people, user=user, copy_for=copy_for_reader(user, copy_for),
+                             draft=draft)  # fmt: skip
+    return people, sheets
+
+
+def _neighbourhood_people(area: Neighbourhood, copy_for: str, user: Any) -> list[Person]:
     copy = copy_for_reader(user, copy_for)
     if copy == Copy.FAMILY:
         raise ValueError("a copy for the person and family holds one person's plan")
-    people = list(bundle_people(persons_for_copy(user, copy).filter(neighbourhood=area), copy))
-    with translation.override(lang):
-        sheets = plan_sheets(people, user=user, copy_for=copy, hazard=hazard, slot=slot)
-    return people, sheets
+    return list(bundle_people(persons_for_copy(user, copy).filter(neighbourhood=area), copy))
+
+
+def _with_plan_or_entry(people: list[Person]) -> list[Person]:
+    with_plan = {person.pk for person in issued_only(people)[0]}
+    return [p for p in people if p.pk in with_plan or p.consent not in SHAREABLE_CONSENT]
+
+
+def skipped_without_plan(area: Neighbourhood, *, copy_for: str, user: Any = None) -> int:
+    """How many of a neighbourhood's people in the copy have no issued plan yet."""
+    people = _neighbourhood_people(area, copy_for, user)
+    return len(people) - len(_with_plan_or_entry(people))
 
 
 def print_neighbourhoods(
@@ -84,19 +115,22 @@ def print_neighbourhoods(
     copy_for: str,
     progress: Progress | None = None,
     user: Any = None,
-    hazard: str | None = None,
-    slot: str | None = None,
-) -> list[Path]:
-    """One bundle per neighbourhood; for a user, only the people that user may see, in the
-    user's own copy."""
+    draft: bool = False,
+) -> tuple[list[Path], int]:
+    """One bundle per neighbourhood of the issued plans (with `draft`, of the drafts); for a
+    user, only the people that user may see, in the user's own copy. Returns the files and
+    how many people were skipped for having no issued plan."""
     say = progress or (lambda message: None)
     copy = copy_for_reader(user, copy_for)
-    written = []
+    lang = paper_language(lang)
+    written, skipped = [], 0
     for number, area in enumerate(neighbourhoods, start=1):
         people, sheets = neighbourhood_sheets(
-            area, copy_for=copy, lang=lang, user=user, hazard=hazard, slot=slot
+            area, copy_for=copy, lang=lang, user=user, draft=draft, issued=True
         )
-        path = out / f"bundle-{area.code}-{copy}-{lang}.pdf"
+        without = 0 if draft else skipped_without_plan(area, copy_for=copy, user=user)
+        skipped += without
+        path = out / f"bundle-{area.code}-{copy}-{lang}{'-draft' if draft else ''}.pdf"
         _write(path, render_bundle(
             neighbourhood=area.name, association=area.association, sheets=sheets,
             copy_for=copy, lang=lang,
@@ -105,7 +139,8 @@ def print_neighbourhoods(
         audit_record(
             action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people], user=user,
             detail={"neighbourhood": area.code, "copy_for": copy, "lang": lang,
-                    **_scenario(hazard, slot)},
+                    "document": "draft" if draft else "issued"},
         )  # fmt: skip
-        say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people")
-    return written
+        note = f", {without} without an issued plan skipped" if without else ""
+        say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people{note}")
+    return written, skipped

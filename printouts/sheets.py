@@ -4,22 +4,20 @@ the disclosure policy (registry.access) for the copy's reader: rows and fields."
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from planner.models import (
-    AssignmentState,
-    PersonPlan,
-    PlanRun,
-    RunStatus,
-    ShelterAssignment,
-    SupporterAssignment,
-)
+from planner.models import CoverStatus, PairState, PlanRun, PlanVersion, SupportRole
+from planner.plans import Content, SupporterEntry, plan_contents
+from planner.versions import Change, changes_by_person, current_versions
 from registry.access import (
     Copy,
     copy_for_reader,
@@ -27,7 +25,15 @@ from registry.access import (
     health_visible_ids,
     persons_for_copy,
 )
-from registry.models import EmergencyContact, HazardArea, Neighbourhood, Person
+from registry.hazard_levels import level_in_words
+from registry.models import (
+    EmergencyContact,
+    HazardArea,
+    Neighbourhood,
+    Person,
+    Shelter,
+    Supporter,
+)
 from registry.models.choices import (
     CommunicationNeed,
     ConsentState,
@@ -204,14 +210,9 @@ class NotInCopy(ValueError):
 
 
 def plan_sheet(
-    person: Person,
-    *,
-    user: Any = None,
-    copy_for: str | None = None,
-    hazard: str | None = None,
-    slot: str | None = None,
+    person: Person, *, user: Any = None, copy_for: str | None = None, draft: bool = False
 ) -> PlanSheet:
-    return plan_sheets([person], user=user, copy_for=copy_for, hazard=hazard, slot=slot)[0]
+    return plan_sheets([person], user=user, copy_for=copy_for, draft=draft)[0]
 
 
 def plan_sheets(
@@ -219,82 +220,71 @@ def plan_sheets(
     *,
     user: Any = None,
     copy_for: str | None = None,
-    hazard: str | None = None,
-    slot: str | None = None,
+    draft: bool = False,
 ) -> list[PlanSheet]:
-    """Each person's sheet, as the copy for this user may show it (no user: the city office;
+    """Each person's plan, as the copy for this user may show it (no user: the city office;
     the copy as `registry.access.copy_for_reader` decides): health details only where the
     policy lets both the user and the copy's reader see them, so that no renderer can print
     what they may not.
 
-    The plan comes from the latest finished run of the scenario named (hazard and time slot)
-    that included the person; without one, from the latest finished run that included them.
-    Supporters come from that run; shelters from it for its hazard, and for each other hazard
-    from the latest finished run of that hazard. A few queries for the whole list, however
-    long, rather than a few per person."""
-    if (hazard is None) != (slot is None):
-        raise ValueError("a scenario is named by both its hazard and its time slot")
+    The plan is the person's current issued version; with `draft`, or for a person who has
+    none yet, what an issue would freeze now (planner.plans), marked as a draft. A few queries
+    for the whole list, however long, rather than a few per person."""
     copy = copy_for_reader(user, copy_for)
     ids = [person.pk for person in people]
     allowed = set(persons_for_copy(user, copy).filter(pk__in=ids).values_list("pk", flat=True))
     if missing := [person.external_id for person in people if person.pk not in allowed]:
         raise NotInCopy(f"not in the {copy} copy: {', '.join(missing)}")
     health = health_visible_ids(user, people, copy)
-    latest: dict[int, PersonPlan] = {}
-    runs_by_hazard: dict[int, dict[str, PlanRun]] = defaultdict(dict)
-    for plan in (
-        PersonPlan.objects.filter(person_id__in=ids, run__status=RunStatus.DONE)
-        .select_related("run")
-        .order_by("person_id", "-run_id")
-    ):
-        if hazard is None or (plan.run.hazard, plan.run.slot) == (hazard, slot):
-            latest.setdefault(plan.person_id, plan)
-        runs_by_hazard[plan.person_id].setdefault(plan.run.hazard, plan.run)
-    for person_id, plan in latest.items():
-        # The scenario's own run gives its hazard's shelter, and comes first on the sheet.
-        others = runs_by_hazard[person_id]
-        others.pop(plan.run.hazard, None)
-        runs_by_hazard[person_id] = {plan.run.hazard: plan.run, **others}
-    helpers: dict[int, list[Helper]] = defaultdict(list)
-    for assignment in (
-        SupporterAssignment.objects.filter(
-            person_id__in=ids, run_id__in={plan.run_id for plan in latest.values()}
-        )
-        .exclude(state=AssignmentState.REJECTED)
-        .select_related("supporter")
-        .order_by("distance_m")
-    ):
-        if latest[assignment.person_id].run_id == assignment.run_id:
-            helpers[assignment.person_id].append(
-                _helper(assignment, contacts_always=copy == Copy.OFFICER)
-            )
-    shelters = {
-        (a.person_id, a.run_id): a
-        for a in ShelterAssignment.objects.filter(
-            person_id__in=ids,
-            run_id__in={run.pk for runs in runs_by_hazard.values() for run in runs.values()},
-        )
-        .exclude(state=AssignmentState.REJECTED)
-        .select_related("shelter")
-    }
+    issued = {} if draft else current_versions(ids)
+    drafts = plan_contents([person for person in people if person.pk not in issued])
+    contents = {pk: version.content for pk, version in issued.items()} | drafts
+    changed = changes_by_person(list(issued.values()))
+    supporters, shelters = _referenced(contents.values())
+    runs = _runs(contents.values())
     contacts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for contact in EmergencyContact.objects.filter(person_id__in=ids).order_by(
         "person_id", "position"
     ):
         contacts[contact.person_id].append((contact.name, contact.relation, contact.phone))
     areas: AreaCache = {}
-    named = _scenario_label(hazard, slot) if hazard and slot else ""
     sheets = []
     for person in people:
-        destinations = [
-            _destination(kind, shelters[(person.pk, run.pk)])
-            for kind, run in runs_by_hazard[person.pk].items()
-            if (person.pk, run.pk) in shelters
-        ]
-        sheet = _sheet(person, latest.get(person.pk), helpers[person.pk], destinations,
-                       contacts[person.pk], areas, named)  # fmt: skip
+        content = contents[person.pk]
+        version = issued.get(person.pk)
+        helpers = _helpers(content, supporters, contacts_always=copy == Copy.OFFICER)
+        sheet = _sheet(person, content, version, helpers, contacts[person.pk], areas)
+        sheet = replace(
+            sheet,
+            destinations=_destinations(content, shelters),
+            runs=[runs[pk] for pk in content["runs"] if pk in runs],
+            changes=[change_in_words(c, supporters, shelters) for c in changed.get(person.pk, [])],
+        )
         sheets.append(sheet if person.pk in health else _without_health(sheet))
     return sheets
+
+
+def _referenced(contents: Iterable[Content]) -> tuple[dict[str, Supporter], dict[str, Shelter]]:
+    """The supporters and shelters the plans name, by external id, in two queries."""
+    supporter_ids: set[str] = set()
+    shelter_ids: set[str] = set()
+    for content in contents:
+        for entries in content["slots"].values():
+            supporter_ids.update(entry["supporter"] for entry in entries)
+        shelter_ids.update(h["shelter"] for h in content["hazards"].values() if h["shelter"])
+    return (
+        {s.external_id: s for s in Supporter.objects.filter(external_id__in=supporter_ids)},
+        {s.external_id: s for s in Shelter.objects.filter(external_id__in=shelter_ids)},
+    )
+
+
+def _runs(contents: Iterable[Content]) -> dict[int, str]:
+    ids = {pk for content in contents for pk in content["runs"]}
+    return {
+        run.pk: f"#{run.pk} {_scenario_label(run.hazard, run.slot)} "
+        f"{timezone.localdate(run.started_at).isoformat()}"
+        for run in PlanRun.objects.filter(pk__in=ids)
+    }
 
 
 def _scenario_label(hazard: str, slot: str) -> str:
@@ -311,57 +301,167 @@ def _without_health(sheet: PlanSheet) -> PlanSheet:
         medical_devices=[],
         power_backup="",
         communication=[],
+        language="",
+        doctor=("", ""),
+        nurse=("", ""),
+        device_supplier=("", ""),
+        easy_japanese=False,
         health_shown=False,
     )
 
 
-def _helper(assignment: SupporterAssignment, *, contacts_always: bool) -> Helper:
-    """The supporter as the copy may show them: sharing a supporter's contacts needs their
-    agreement, so a candidate's phone, address and home (a map marker is an address) are left
-    out unless `contacts_always` (the officer's copy, which the city keeps to ask them)."""
-    supporter = assignment.supporter
-    confirmed = assignment.state == AssignmentState.CONFIRMED
-    shown = confirmed or contacts_always
-    return Helper(
-        name=supporter.name,
-        kana=supporter.kana,
-        phone=supporter.phone if shown else "",
-        address=supporter.address if shown else "",
-        roles=list(assignment.roles),
-        distance_m=assignment.distance_m,
-        state="agreed" if confirmed else "proposed",
-        location=supporter.location if shown else None,
-    )
+def _helpers(
+    content: Content, supporters: dict[str, Supporter], *, contacts_always: bool
+) -> list[Helper]:
+    """Each supporter of the plan once, with the slots they help in. Sharing a supporter's
+    contacts needs their agreement, so a candidate's phone, address and home (a map marker
+    is an address) are left out unless `contacts_always` (the officer's copy, which the city
+    keeps to ask them)."""
+    merged: dict[str, tuple[SupporterEntry, list[str], set[str]]] = {}
+    for slot in TimeSlot.values:
+        for entry in content["slots"].get(slot, []):
+            _entry, slots, roles = merged.setdefault(entry["supporter"], (entry, [], set()))
+            slots.append(slot)
+            roles.update(entry["roles"])
+    helpers = []
+    for external_id, (entry, slots, roles) in merged.items():
+        supporter = supporters.get(external_id)
+        if supporter is None:  # deleted since the version was issued
+            continue
+        shown = entry["state"] == PairState.AGREED or contacts_always
+        helpers.append(
+            Helper(
+                name=supporter.name,
+                kana=supporter.kana,
+                phone=supporter.phone if shown else "",
+                address=supporter.address if shown else "",
+                roles=[role for role in SupportRole.values if role in roles],
+                distance_m=entry["metres"],
+                state=entry["state"],
+                location=supporter.location if shown else None,
+                slots=slots,
+                supporter_id=external_id,
+            )
+        )
+    order = [PairState.AGREED, PairState.ASKED, PairState.PROPOSED]
+    return sorted(helpers, key=lambda h: (order.index(PairState(h.state)), h.distance_m))
 
 
-def _destination(kind: str, found: ShelterAssignment) -> Destination:
-    return Destination(
-        hazard=str(HazardKind(kind).label),
-        shelter=found.shelter.name,
-        address=found.shelter.address,
-        kind=str(ShelterKind(found.shelter.kind).label),
-        distance_m=found.distance_m,
-        location=found.shelter.location,
-        hazard_key=kind,
-    )
+def _destinations(content: Content, shelters: dict[str, Shelter]) -> list[Destination]:
+    """One per hazard of the plan: those whose areas cover the home first."""
+    found = []
+    for kind, entry in sorted(content["hazards"].items(), key=lambda item: not item[1]["in_area"]):
+        shelter = shelters.get(entry["shelter"] or "")
+        found.append(
+            Destination(
+                hazard=str(HazardKind(kind).label),
+                shelter=shelter.name if shelter else "",
+                address=shelter.address if shelter else "",
+                kind=str(ShelterKind(shelter.kind).label) if shelter else "",
+                distance_m=entry["metres"] or 0,
+                location=shelter.location if shelter else None,
+                hazard_key=kind,
+                in_area=entry["in_area"],
+                level=level_in_words(kind, entry["level"]) if entry["in_area"] else "",
+            )
+        )
+    return found
+
+
+def _slots(content: Content, helpers: list[Helper]) -> list[SlotCover]:
+    names = {h.supporter_id: h.name for h in helpers}
+    return [
+        SlotCover(
+            slot=slot,
+            label=str(TimeSlot(slot).label),
+            helpers=[
+                names[e["supporter"]]
+                for e in content["slots"].get(slot, [])
+                if e["supporter"] in names
+            ],
+            planned=slot in content["slots"],
+        )
+        for slot in TimeSlot.values
+    ]
+
+
+def change_in_words(
+    change: Change, supporters: dict[str, Supporter], shelters: dict[str, Shelter]
+) -> str:
+    """One change between versions as the reader's language says it."""
+
+    def supporter() -> str:
+        found = supporters.get(change.supporter)
+        return found.name if found else change.supporter
+
+    def shelter(external_id: str) -> str:
+        found = shelters.get(external_id)
+        return found.name if found else (external_id or _("none"))
+
+    slot = "・".join(str(TimeSlot(key).label) for key in change.slot.split(";") if key)
+    if change.what == "supporter_added":
+        return _("%(slot)s: %(name)s added") % {"slot": slot, "name": supporter()}
+    if change.what == "supporter_gone":
+        return _("%(slot)s: %(name)s no longer helps") % {"slot": slot, "name": supporter()}
+    if change.what == "supporter_state":
+        return _("%(slot)s: %(name)s now %(state)s") % {
+            "slot": slot, "name": supporter(), "state": PairState(change.after).label,
+        }  # fmt: skip
+    if change.what == "destination":
+        return _("%(hazard)s: destination %(before)s → %(after)s") % {
+            "hazard": HazardKind(change.hazard).label,
+            "before": shelter(change.before), "after": shelter(change.after),
+        }  # fmt: skip
+    return _("Needs changed: %(what)s") % {"what": NEED_WORDS.get(change.after, change.after)}
+
+
+NEED_WORDS = {
+    "mobility": gettext_lazy("moving"),
+    "reasons": gettext_lazy("why support is needed"),
+    "medical_devices": gettext_lazy("medical devices"),
+    "needed": gettext_lazy("supporters needed"),
+}
+
+
+def language_in_words(communication: list[str]) -> str:
+    """The languages other than Japanese among the communication needs, by name in the
+    reader's language (`language:vi` → ベトナム語)."""
+    names = []
+    for need in communication:
+        if need.startswith("language:"):
+            code = need.split(":", 1)[1]
+            try:
+                names.append(str(translation.get_language_info(code)["name_translated"]))
+            except KeyError:
+                names.append(code)
+    return "、".join(names) if translation.get_language() == "ja" else ", ".join(names)
+
+
+def _status(content: Content, person: Person) -> str:
+    if person.consent not in SHAREABLE_CONSENT:
+        return CoverStatus.NO_CONSENT
+    return content["status"]
 
 
 def _sheet(
     person: Person,
-    latest: PersonPlan | None,
+    content: Content,
+    version: PlanVersion | None,
     helpers: list[Helper],
-    destinations: list[Destination],
     contacts: list[tuple[str, str, str]],
     area_cache: AreaCache,
-    named_scenario: str,
 ) -> PlanSheet:
-    hazard = latest.run.hazard if latest else None
+    # The map shows the areas of the first hazard that covers the home (else the first one).
+    hazards = sorted(content["hazards"], key=lambda kind: not content["hazards"][kind]["in_area"])
     areas = (
-        hazard_areas_near(hazard, person.neighbourhood_id, person.location, area_cache)
-        if hazard
+        hazard_areas_near(hazards[0], person.neighbourhood_id, person.location, area_cache)
+        if hazards
         else []
     )
     today = timezone.localdate()
+    area = person.neighbourhood
+    communication = [c for c in person.communication if not c.startswith("language:")]
+    review = version.review_due if version else person.review_date
     return PlanSheet(
         person_id=person.external_id,
         name=person.name,
@@ -371,7 +471,7 @@ def _sheet(
         sex=str(Sex(person.sex).label),
         address=person.address,
         phone=person.phone,
-        neighbourhood=person.neighbourhood.name if person.neighbourhood else "",
+        neighbourhood=area.name if area else "",
         reasons=_labels(Reason, person.reasons),
         mobility=str(Mobility(person.mobility).label),
         mobility_aids=person.mobility_aids,
@@ -379,24 +479,50 @@ def _sheet(
         medication=person.medication,
         medical_devices=_labels(MedicalDevice, person.medical_devices),
         power_backup=person.power_backup,
-        communication=_labels(CommunicationNeed, person.communication),
+        communication=_labels(CommunicationNeed, communication),
         place_in_home=person.place_in_home,
         contacts=contacts,
         consent=str(ConsentState(person.consent).label),
         consent_date=person.consent_date,
         shareable=person.consent in SHAREABLE_CONSENT,
-        review_date=person.review_date,
-        version=latest.run_id if latest else None,
-        plan_date=timezone.localdate(latest.run.started_at) if latest else None,
-        scenario=_scenario_label(latest.run.hazard, latest.run.slot) if latest else named_scenario,
-        needed=latest.needed if latest else person.supporters_needed,
-        missing=list(latest.reasons) if latest else [],
-        status=latest.status if latest else "",
+        review_date=review,
+        version=version.number if version else None,
+        plan_date=timezone.localdate(version.issued_at) if version else today,
+        scenario=", ".join(str(HazardKind(kind).label) for kind in hazards),
+        needed=content["needs"]["needed"],
+        missing=list(content["missing"]),
+        status=_status(content, person),
         helpers=helpers,
-        destinations=destinations,
+        destinations=[],
         home=person.location,
         hazard_areas=areas,
-        outline=person.neighbourhood.geom if person.neighbourhood else None,
+        outline=area.geom if area else None,
+        draft=version is None,
+        issued_by=version.issuer if version else "",
+        review_overdue=bool(version and review and review < today),
+        slots=_slots(content, helpers),
+        lives_alone=person.lives_alone,
+        language=language_in_words(person.communication),
+        doctor=(getattr(person, "doctor", ""), getattr(person, "doctor_phone", "")),
+        nurse=(getattr(person, "nurse", ""), getattr(person, "nurse_phone", "")),
+        device_supplier=(
+            getattr(person, "device_supplier", ""),
+            getattr(person, "device_supplier_phone", ""),
+        ),
+        consent_basis=person.consent_basis,
+        association=(area.association, getattr(area, "association_phone", ""))
+        if area
+        else ("", ""),
+        commissioner=(
+            (getattr(area, "commissioner", ""), getattr(area, "commissioner_phone", ""))
+            if area
+            else ("", "")
+        ),
+        city_office=(getattr(settings, "CITY_OFFICE", ""), getattr(settings, "CITY_PHONE", "")),
+        easy_japanese=any(
+            need == CommunicationNeed.COGNITIVE or need.startswith("language:")
+            for need in person.communication
+        ),
     )
 
 

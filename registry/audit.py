@@ -42,7 +42,9 @@ SAFE_DETAIL_KEYS = frozenset(
         "retired",
         "run",
         "slot",
+        "supporter",
         "updated",
+        "versions",
     }
 )
 WITHHELD = "…"

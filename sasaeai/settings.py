@@ -219,6 +219,11 @@ PLANNING: dict[str, Any] = {
 # and who the plans name as their author.
 PRINTOUT_FONT = env_str("SASAEAI_PRINTOUT_FONT", "")
 PRINTOUT_ISSUER = env_str("SASAEAI_PRINTOUT_ISSUER", "支えあい市 防災課")
+# An issued plan is reviewed at least yearly (Cabinet Office guideline, 2021).
+PLAN_REVIEW_MONTHS = env_int("SASAEAI_PLAN_REVIEW_MONTHS", 12, minimum=1)
+# The city's disaster office and its number, for the family card's "who to call".
+CITY_OFFICE = env_str("SASAEAI_CITY_OFFICE", "市役所 防災課")
+CITY_PHONE = env_str("SASAEAI_CITY_PHONE", "")
 
 # Logs carry record IDs, never names, addresses or health data.
 LOGGING = {

@@ -6,8 +6,9 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import translation
 
+from planner.agreements import pair_step
 from planner.models import (
     AssignmentState,
     DroppedAssignment,
@@ -248,21 +249,15 @@ def test_it_leaves_out_inactive_people_and_gives_nothing_without_consent(shelter
     assert run.stats["no_consent"] == 1
 
 
-def test_it_keeps_confirmed_assignments_while_they_are_allowed(shelter):
+def test_it_keeps_agreed_supporters_while_they_are_allowed(shelter):
     person = make_person(location=at(0, 0))
     make_supporter(external_id="near", location=at(10, 0), available=NIGHT)
     make_supporter(external_id="far", location=at(300, 0), available=NIGHT)
     first = plan()
     assert supporters_of(first, person) == ["near"]
-    # The family prefers the neighbour farther away, and says so.
-    far_assignment = SupporterAssignment.objects.create(
-        run=first, person=person, supporter=make_supporter_ref("far"), roles=["inform"],
-        distance_m=300, state=AssignmentState.CONFIRMED, decided_at=timezone.now(),
-        supporter_in_hazard_area=False, supporter_elderly=False,
-    )  # fmt: skip
-    SupporterAssignment.objects.filter(run=first, supporter__external_id="near").update(
-        state=AssignmentState.REJECTED
-    )
+    # The family prefers the neighbour farther away: "far" said yes, "near" said no.
+    pair_step(person=person, supporter=make_supporter_ref("far"), step="agree", user=None)
+    pair_step(person=person, supporter=make_supporter_ref("near"), step="decline", user=None)
 
     second = plan()
 
@@ -272,7 +267,7 @@ def test_it_keeps_confirmed_assignments_while_they_are_allowed(shelter):
 
     third = plan(away_supporters=frozenset({"far"}))
 
-    assert supporters_of(third, person) == []  # "near" was rejected, "far" is away
+    assert supporters_of(third, person) == []  # "near" declined, "far" is away
     dropped = DroppedAssignment.objects.get(run=third)
     assert dropped.supporter == make_supporter_ref("far")
     assert dropped.reason == "the supporter is away"
@@ -281,7 +276,47 @@ def test_it_keeps_confirmed_assignments_while_they_are_allowed(shelter):
         assert dropped.reason_in_words == "支援者が不在です"
     with translation.override("en"):
         assert dropped.reason_in_words == "the supporter is away"
-    assert far_assignment.pk  # the history stays
+    # The agreement holds: once "far" is back, every later run keeps them again.
+    assert supporters_of(plan(), person) == ["far"]
+
+
+def test_an_agreement_holds_in_every_scenario_and_asked_pairs_come_after_agreed_ones(shelter):
+    person = make_person(location=at(0, 0), mobility="wheelchair")  # needs two
+    make_supporter(
+        external_id="a",
+        can_push_wheelchair=True,
+        location=at(10, 0),
+        available=["weekday_night", "weekend_day"],
+    )
+    make_supporter(
+        external_id="b",
+        can_push_wheelchair=True,
+        location=at(20, 0),
+        available=["weekday_night", "weekend_day"],
+    )
+    make_supporter(
+        external_id="c",
+        can_push_wheelchair=True,
+        location=at(400, 0),
+        available=["weekday_night", "weekend_day"],
+    )
+    make_shelter(external_id="SH-L", location=at(0, -900), hazards=["landslide"])
+    pair_step(person=person, supporter=make_supporter_ref("c"), step="agree", user=None)
+    pair_step(person=person, supporter=make_supporter_ref("b"), step="ask", user=None, how="phone")
+
+    flood = plan()
+    landslide = plan(hazard="landslide", slot="weekend_day")
+
+    # The agreed pair and the asked one take the two places in both scenarios, even though
+    # "a" is nearer than "c": agreement is a pair's, whatever the hazard.
+    assert set(supporters_of(flood, person)) == {"b", "c"}
+    assert set(supporters_of(landslide, person)) == {"b", "c"}
+    states = dict(
+        SupporterAssignment.objects.filter(run=landslide).values_list(
+            "supporter__external_id", "state"
+        )
+    )
+    assert states == {"c": AssignmentState.CONFIRMED, "b": AssignmentState.PROPOSED}
 
 
 def make_supporter_ref(external_id):
@@ -383,7 +418,7 @@ def test_it_reports_confirmed_assignments_of_people_who_withdrew_consent(shelter
     person = make_person(location=at(0, 0))
     make_supporter(external_id="S", location=at(10, 0), available=NIGHT)
     first = plan()
-    SupporterAssignment.objects.filter(run=first).update(state=AssignmentState.CONFIRMED)
+    pair_step(person=person, supporter=make_supporter_ref("S"), step="agree", user=None)
     ShelterAssignment.objects.filter(run=first).update(state=AssignmentState.CONFIRMED)
     person.consent = "refused"
     person.save()

@@ -1,5 +1,6 @@
 """Whose copy a printout is, what it holds, and which scenario's plan it prints."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -106,38 +107,41 @@ def two_scenarios():
     return person
 
 
-def test_the_flood_plan_printed_for_flood_shows_the_flood_helpers_and_shelter(two_scenarios):
+def test_one_plan_holds_every_hazard_and_the_helpers_of_each_time_of_day(two_scenarios):
     with translation.override("ja"):
-        flood = plan_sheet(two_scenarios, hazard="flood", slot="weekday_night")
-        latest = plan_sheet(two_scenarios)
+        sheet = plan_sheet(two_scenarios)
 
-    assert [h.name for h in flood.helpers] == ["夜間 支援"]
-    assert flood.destinations[0].shelter == "洪水用小学校"
-    assert flood.scenario.startswith("洪水")
-    text = text_of(render_plan(flood))
-    assert flat("夜間 支援") in text and flat("昼間 支援") not in text
-    assert flat("洪水用小学校") in text
-    # Without a scenario named: the latest run, which the sheet names.
-    assert [h.name for h in latest.helpers] == ["昼間 支援"]
-    assert latest.scenario.startswith("崖崩れ")
+    helpers = {h.name: h.slots for h in sheet.helpers}
+    assert helpers == {"夜間 支援": ["weekday_night"], "昼間 支援": ["weekday_day"]}
+    assert [(d.hazard_key, d.shelter) for d in sheet.destinations] == [
+        ("flood", "洪水用小学校"), ("landslide", "土砂用公民館"),
+    ]  # fmt: skip
+    assert sheet.draft and sheet.version is None
+    assert [s.planned for s in sheet.slots] == [True, True, False, False]
+    text = text_of(render_plan(sheet))
+    for words in ("夜間 支援", "昼間 支援", "洪水用小学校", "土砂用公民館"):
+        assert flat(words) in text
 
 
-def test_the_command_prints_the_scenario_asked_for(two_scenarios, tmp_path: Path):
+def test_the_command_prints_issued_plans_and_counts_the_people_without_one(
+    two_scenarios, tmp_path: Path
+):
+    out = io.StringIO()
     call_command("print_plans", out=str(tmp_path), neighbourhood="N1", copy_for="officer",
-                 hazard="flood", slot="weekday_night")  # fmt: skip
+                 stdout=out)  # fmt: skip
+    assert "1 people without an issued plan skipped" in out.getvalue()
+    assert flat("夜間 支援") not in text_of((tmp_path / "bundle-N1-officer-ja.pdf").read_bytes())
 
-    text = text_of((tmp_path / "bundle-N1-officer-ja.pdf").read_bytes())
-    assert flat("夜間 支援") in text and flat("昼間 支援") not in text
-    with pytest.raises(CommandError, match="--hazard and --slot"):
-        call_command("print_plans", out=str(tmp_path), hazard="flood")
+    call_command("print_plans", out=str(tmp_path), neighbourhood="N1", copy_for="officer",
+                 draft=True, stdout=io.StringIO())  # fmt: skip
+    draft = text_of((tmp_path / "bundle-N1-officer-ja-draft.pdf").read_bytes())
+    assert flat("夜間 支援") in draft and "案" in draft
 
-
-def test_a_scenario_never_planned_for_the_person_is_named_but_empty(two_scenarios):
-    with translation.override("ja"):
-        sheet = plan_sheet(two_scenarios, hazard="flood", slot="weekend_day")
-
-    assert sheet.version is None and sheet.helpers == []
-    assert sheet.scenario.startswith("洪水")
+    call_command("issue_plans", neighbourhood="N1", stdout=io.StringIO())
+    call_command("print_plans", out=str(tmp_path), neighbourhood="N1", copy_for="officer",
+                 stdout=io.StringIO())  # fmt: skip
+    issued = text_of((tmp_path / "bundle-N1-officer-ja.pdf").read_bytes())
+    assert flat("夜間 支援") in issued and flat("昼間 支援") in issued
 
 
 def test_the_bundle_prints_each_persons_status_as_the_run_decided_it(town):

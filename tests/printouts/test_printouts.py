@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
-from planner.models import AssignmentState, SupporterAssignment
+from planner.agreements import pair_state, pair_step
+from planner.models import SupporterAssignment
 from printouts import fonts
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
@@ -37,8 +38,12 @@ def pages_of(pdf: bytes) -> int:
 
 
 def agree(person):
-    """The person's supporters said yes."""
-    SupporterAssignment.objects.filter(person=person).update(state=AssignmentState.CONFIRMED)
+    """The person's supporters said yes (in person, at the door)."""
+    for assignment in SupporterAssignment.objects.filter(person=person).select_related(
+        "supporter"
+    ):
+        if pair_state(person, assignment.supporter) != "agreed":
+            pair_step(person=person, supporter=assignment.supporter, step="agree", user=None)
 
 
 def sheet(person, lang="ja"):
@@ -153,6 +158,9 @@ def test_it_says_clearly_when_the_font_is_missing(settings):
 
 def test_it_prints_files_from_the_command(town, tmp_path: Path):
     out = io.StringIO()
+    call_command("print_plans", out=str(tmp_path), person="P-1", stdout=out)
+    assert "P-1 has no issued plan" in out.getvalue() and not list(tmp_path.iterdir())
+    call_command("issue_plans", stdout=out)
 
     call_command("print_plans", out=str(tmp_path), neighbourhood="N1", stdout=out)
     call_command("print_plans", out=str(tmp_path), person="P-1", lang="en", stdout=out)
@@ -206,6 +214,24 @@ def test_a_candidates_contacts_stay_off_paper_until_they_agree(town, copy_for):
 
     assert SUPPORTER_PHONE in plan and flat(SUPPORTER_ADDRESS) in plan and SUPPORTER_PHONE in card
     assert flat(CANDIDATE) not in plan and flat(CANDIDATE) not in card
+
+
+def test_an_issued_plan_prints_a_supporters_phone_only_from_the_version_after_they_agreed(
+    town, tmp_path: Path
+):
+    call_command("issue_plans", stdout=io.StringIO())
+    agree(town["hanako"])
+    call_command("print_plans", out=str(tmp_path), person="P-1", stdout=io.StringIO())
+    v1 = text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+
+    call_command("issue_plans", stdout=io.StringIO())
+    call_command("print_plans", out=str(tmp_path), person="P-1", stdout=io.StringIO())
+    v2 = text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+    card = text_of((tmp_path / "card-P-1.pdf").read_bytes())
+
+    # Version 1 was issued before the supporter agreed: frozen, it still names a candidate.
+    assert SUPPORTER_PHONE not in v1 and flat(CANDIDATE) in v1
+    assert SUPPORTER_PHONE in v2 and SUPPORTER_PHONE in card and flat(CANDIDATE) not in v2
 
 
 def test_the_officer_copy_shows_a_candidates_contacts_marked_as_a_candidate(town):

@@ -1,9 +1,11 @@
-"""`python manage.py print_plans --out DIR [--neighbourhood CODE] [--person ID] [--lang ja|en]
-[--copy-for association|commissioner|officer|family] [--user NAME] [--hazard KIND --slot SLOT]`.
+"""`python manage.py print_plans --out DIR [--neighbourhood CODE] [--person ID]
+[--lang ja|en|easy] [--copy-for association|commissioner|officer|family] [--user NAME] [--draft]`.
 
-With `--user`, the user's role decides the copy (an officer may ask for another one); without
-it, the command prints for the city office, and `--copy-for` decides. With `--hazard` and
-`--slot`, each plan comes from the latest finished run of that scenario."""
+Prints each person's current issued plan (`issue_plans` issues them); people with none are
+skipped and counted. With `--draft`, what an issue would freeze now, marked 案. With `--user`,
+the user's role decides the copy (an officer may ask for another one); without it, the command
+prints for the city office, and `--copy-for` decides. `--lang easy` prints family cards in
+easy Japanese (やさしい日本語) and plans in Japanese."""
 
 import time
 from pathlib import Path
@@ -14,21 +16,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from printouts.fonts import FontMissing, register_fonts
-from printouts.services import print_neighbourhoods, print_person
+from printouts.services import issued_only, print_neighbourhoods, print_person
 from printouts.sheets import NotInCopy
 from registry.access import Copy, copy_for_reader, persons_for_copy
 from registry.models import Neighbourhood
-from registry.models.choices import HazardKind, TimeSlot
+from registry.models.people import SHAREABLE_CONSENT
 
 
 class Command(BaseCommand):
-    help = "Write PDFs of the latest plans: neighbourhood bundles, or one person's plan and card."
+    help = "Write PDFs of the issued plans: neighbourhood bundles, or one person's plan and card."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", required=True, type=Path)
         parser.add_argument("--neighbourhood", help="one neighbourhood's bundle (its code)")
         parser.add_argument("--person", help="one person's plan and family card (their ID)")
-        parser.add_argument("--lang", choices=["ja", "en"], default="ja")
+        parser.add_argument("--lang", choices=["ja", "en", "easy"], default="ja")
         parser.add_argument(
             "--copy-for",
             choices=[copy.value for copy in Copy],
@@ -36,14 +38,12 @@ class Command(BaseCommand):
             help="whom the copy is for, when printing for the city office (without --user)",
         )
         parser.add_argument("--user", help="print only what this Sasaeai user may see")
-        parser.add_argument("--hazard", choices=HazardKind.values, help="the scenario's hazard")
-        parser.add_argument("--slot", choices=TimeSlot.values, help="the scenario's time slot")
+        parser.add_argument(
+            "--draft", action="store_true", help="print what an issue would freeze, marked 案"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
-        hazard, slot = options["hazard"], options["slot"]
-        if (hazard is None) != (slot is None):
-            raise CommandError("--hazard and --slot name a scenario together", returncode=2)
         try:
             register_fonts()
         except FontMissing as error:
@@ -67,13 +67,23 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--user {options['user']}: this role prints no personal data", returncode=2
             ) from None
-        scenario = {"hazard": hazard, "slot": slot}
+        draft = options["draft"]
         if options["person"]:
             person = persons_for_copy(user, copy).filter(external_id=options["person"]).first()
             if person is None:
                 raise CommandError(f"no person with ID {options['person']!r}", returncode=2)
+            # People without consent never get an issued plan: their list entry always prints.
+            shareable = person.consent in SHAREABLE_CONSENT
+            if shareable and not draft and not issued_only([person])[0]:
+                self.stdout.write(
+                    f"{options['person']} has no issued plan: run issue_plans, or print the "
+                    "draft with --draft. 1 person skipped."
+                )
+                return
             try:
-                written = print_person(person, out, lang=lang, copy_for=copy, user=user, **scenario)
+                written = print_person(
+                    person, out, lang=lang, copy_for=copy, user=user, draft=draft
+                )
             except NotInCopy as error:
                 raise CommandError(str(error), returncode=2) from None
         else:
@@ -86,8 +96,13 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"no neighbourhood with code {options['neighbourhood']!r}", returncode=2
                     )
-            written = print_neighbourhoods(
+            written, skipped = print_neighbourhoods(
                 list(areas), out, lang=lang, copy_for=copy, progress=progress, user=user,
-                **scenario,
+                draft=draft,
             )  # fmt: skip
+            if skipped:
+                self.stdout.write(
+                    f"{skipped} people without an issued plan skipped (issue_plans issues "
+                    "them; --draft prints drafts)."
+                )
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(written)} PDF file(s) to {out}."))

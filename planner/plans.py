@@ -1,0 +1,178 @@
+"""One plan per person across scenarios, as the content a version freezes: for each time of
+day the supporters of the latest finished run of that slot (any hazard), with where each pair
+stands; for each hazard the destination of the latest finished run of that hazard and how the
+home stands in its areas; the needs the plan was made for; and the runs it was assembled from.
+
+The content is plain JSON, the shape `export plans --format json` writes, so that a frozen
+version reads the same in ten years whatever the code becomes."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TypedDict
+
+from django.db import connection
+
+from planner.models import (
+    AssignmentState,
+    CoverStatus,
+    PairState,
+    PersonPlan,
+    RunStatus,
+    ShelterAssignment,
+    SupportAgreement,
+    SupporterAssignment,
+    SupportRole,
+)
+from registry.models import Person
+from registry.models.choices import HazardKind, TimeSlot
+
+
+class SupporterEntry(TypedDict):
+    supporter: str  # the supporter's external id
+    state: str  # PairState
+    roles: list[str]  # SupportRole keys
+    metres: int
+
+
+class HazardEntry(TypedDict):
+    shelter: str | None  # the shelter's external id; None when no run found one
+    metres: int | None
+    in_area: bool
+    level: int | None  # the highest level of the hazard's areas covering the home
+
+
+class Needs(TypedDict):
+    mobility: str
+    reasons: list[str]
+    medical_devices: list[str]
+    needed: int
+
+
+class Content(TypedDict):
+    slots: dict[str, list[SupporterEntry]]
+    hazards: dict[str, HazardEntry]
+    needs: Needs
+    status: str  # the weakest CoverStatus over the runs used; "" when never planned
+    missing: list[str]  # MissingReason keys of those runs
+    runs: list[int]
+
+
+# What decides whether a plan changed: the runs it came from may change without it.
+COMPARED = ("slots", "hazards", "needs")
+# Weakest first: a plan is as covered as its least covered scenario.
+STATUS_ORDER: list[str] = [
+    CoverStatus.NO_CONSENT,
+    CoverStatus.UNCOVERED,
+    CoverStatus.PARTIAL,
+    CoverStatus.COVERED,
+]
+STATE_ORDER: list[str] = [PairState.AGREED, PairState.ASKED, PairState.PROPOSED]
+ROLE_ORDER = list(SupportRole.values)
+
+
+def same_plan(old: Content, new: Content) -> bool:
+    return all(old.get(key) == new.get(key) for key in COMPARED)
+
+
+def plan_contents(people: Iterable[Person]) -> dict[int, Content]:
+    """Each person's plan as it stands now, by person pk: a handful of queries for the whole
+    list, however long."""
+    people = list(people)
+    ids = [person.pk for person in people]
+    by_slot: dict[tuple[int, str], PersonPlan] = {}
+    by_hazard: dict[tuple[int, str], PersonPlan] = {}
+    for plan in (
+        PersonPlan.objects.filter(person_id__in=ids, run__status=RunStatus.DONE)
+        .select_related("run")
+        .order_by("-run_id")
+    ):
+        by_slot.setdefault((plan.person_id, plan.run.slot), plan)
+        by_hazard.setdefault((plan.person_id, plan.run.hazard), plan)
+    agreements = {
+        (owner, supporter): state
+        for owner, supporter, state in SupportAgreement.objects.filter(
+            person_id__in=ids
+        ).values_list("person_id", "supporter_id", "state")
+    }
+    slot_runs = {(pk, plan.run_id) for (pk, _), plan in by_slot.items()}
+    helpers: dict[tuple[int, int], list[SupporterEntry]] = defaultdict(list)
+    for pk, run, supporter, external, roles, metres in SupporterAssignment.objects.filter(
+        person_id__in=ids, run_id__in={run for _, run in slot_runs}
+    ).values_list("person_id", "run_id", "supporter_id", "supporter__external_id", "roles",
+                  "distance_m"):  # fmt: skip
+        state = agreements.get((pk, supporter), PairState.PROPOSED)
+        if (pk, run) in slot_runs and state != PairState.DECLINED:
+            helpers[(pk, run)].append(
+                {"supporter": external, "state": state, "roles": _ordered(roles), "metres": metres}
+            )
+    hazard_runs = {(pk, plan.run_id) for (pk, _), plan in by_hazard.items()}
+    shelters = {
+        (pk, run): (external, metres)
+        for pk, run, external, metres in ShelterAssignment.objects.filter(
+            person_id__in=ids, run_id__in={run for _, run in hazard_runs}
+        )
+        .exclude(state=AssignmentState.REJECTED)
+        .values_list("person_id", "run_id", "shelter__external_id", "distance_m")
+    }
+    levels = home_levels(ids)
+    contents = {}
+    for person in people:
+        found = [by_slot.get((person.pk, slot)) for slot in TimeSlot.values]
+        found += [by_hazard.get((person.pk, kind)) for kind in HazardKind.values]
+        plans = {plan.run_id: plan for plan in found if plan is not None}
+        slots: dict[str, list[SupporterEntry]] = {}
+        for slot in TimeSlot.values:
+            if slot_plan := by_slot.get((person.pk, slot)):
+                slots[slot] = sorted(
+                    helpers[(person.pk, slot_plan.run_id)],
+                    key=lambda h: (STATE_ORDER.index(h["state"]), h["metres"], h["supporter"]),
+                )
+        hazards: dict[str, HazardEntry] = {}
+        for kind in HazardKind.values:
+            hazard_plan = by_hazard.get((person.pk, kind))
+            in_area, level = levels.get((person.pk, kind), (False, None))
+            if hazard_plan is None and not in_area:
+                continue
+            shelter: tuple[str | None, int | None] = (None, None)
+            if hazard_plan is not None:
+                shelter = shelters.get((person.pk, hazard_plan.run_id), shelter)
+            hazards[kind] = {"shelter": shelter[0], "metres": shelter[1], "in_area": in_area,
+                             "level": level}  # fmt: skip
+        statuses = [plan.status for plan in plans.values()]
+        contents[person.pk] = Content(
+            slots=slots,
+            hazards=hazards,
+            needs=Needs(
+                mobility=person.mobility,
+                reasons=sorted(person.reasons),
+                medical_devices=sorted(person.medical_devices),
+                needed=person.supporters_needed,
+            ),
+            status=min(statuses, key=STATUS_ORDER.index) if statuses else "",
+            missing=sorted({reason for plan in plans.values() for reason in plan.reasons}),
+            runs=sorted(plans),
+        )
+    return contents
+
+
+def _ordered(roles: list[str]) -> list[str]:
+    return sorted(roles, key=ROLE_ORDER.index)
+
+
+def home_levels(ids: list[int]) -> dict[tuple[int, str], tuple[bool, int | None]]:
+    """(person pk, hazard) → (home inside an area of it, the highest level of those areas),
+    for every hazard whose areas cover a home: one query from the areas' GiST index."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.id, h.kind, max(h.level)
+            FROM registry_person p
+            JOIN registry_hazardarea h ON ST_Intersects(h.geom, p.location::geometry)
+            WHERE p.id = ANY(%s)
+            GROUP BY p.id, h.kind
+            """,
+            [ids],
+        )
+        return {(pk, kind): (True, level) for pk, kind, level in cursor.fetchall()}
