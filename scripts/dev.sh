@@ -139,6 +139,8 @@ demo() {
     "$PY" manage.py migrate --no-input -v 0
     "$PY" manage.py make_demo_town --if-empty
     "$PY" manage.py plan --hazard flood --slot weekday_night --if-none >/dev/null
+    "$PY" manage.py plan --hazard landslide --slot weekend_day --if-none >/dev/null
+    "$PY" manage.py issue_plans
     "$PY" manage.py demo_login
     say "serving http://127.0.0.1:8000/ (Ctrl-C stops the site; 'scripts/dev.sh db-stop' stops the database)"
     SASAEAI_DEBUG="${SASAEAI_DEBUG:-true}" exec "$PY" manage.py runserver 127.0.0.1:8000

@@ -403,14 +403,15 @@ def test_it_shows_runs_to_officers_in_the_admin(shelter):
     assert f"計画の実行 {run.pk}：" in detail.content.decode()  # the summary, in Japanese
 
 
-def test_it_plans_nothing_when_asked_to_only_if_no_run_exists(shelter):
+def test_it_plans_nothing_when_asked_to_only_if_no_run_of_the_scenario_exists(shelter):
     make_person(location=at(0, 0))
     out = io.StringIO()
 
     call_command("plan", hazard="flood", slot="weekday_night", if_none=True, stdout=out)
     call_command("plan", hazard="flood", slot="weekday_night", if_none=True, stdout=out)
+    call_command("plan", hazard="landslide", slot="weekend_day", if_none=True, stdout=out)
 
-    assert PlanRun.objects.count() == 1
+    assert PlanRun.objects.count() == 2
     assert "nothing planned" in out.getvalue()
 
 

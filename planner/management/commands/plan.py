@@ -32,15 +32,17 @@ class Command(BaseCommand):
         )  # fmt: skip
         parser.add_argument("--json", action="store_true", help="print the run as JSON")
         parser.add_argument(
-            "--if-none", action="store_true", help="do nothing when any plan run exists already"
-        )
+            "--if-none", action="store_true",
+            help="do nothing when a run of this hazard and time slot exists already",
+        )  # fmt: skip
 
     # The summary is a command's output that scripts may read: English, whatever the site's
     # default language.
     @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_none"] and PlanRun.objects.exists():
-            self.stdout.write("A plan run exists already; nothing planned.")
+        same = PlanRun.objects.filter(hazard=options["hazard"], slot=options["slot"])
+        if options["if_none"] and same.exists():
+            self.stdout.write("A run of this scenario exists already; nothing planned.")
             return
         scenario = Scenario(
             hazard=options["hazard"],
