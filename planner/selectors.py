@@ -6,7 +6,14 @@ from django.db.models import Q, QuerySet
 # Coverage counts live in planner.coverage (one counting query); pages import them from here.
 from planner.coverage import Coverage as Coverage
 from planner.coverage import coverage_by_neighbourhood as coverage_by_neighbourhood
-from planner.models import AssignmentState, PlanRun, RunStatus, SupporterAssignment
+from planner.models import (
+    AssignmentState,
+    PairState,
+    PlanRun,
+    RunStatus,
+    SupportAgreement,
+    SupporterAssignment,
+)
 from registry.models import Neighbourhood, Person, Supporter
 
 
@@ -38,7 +45,8 @@ def latest_run(subject: Neighbourhood | Person, hazard: str, slot: str) -> PlanR
 
 def people_helped_by(supporter: Supporter) -> list[tuple[int, str, str]]:
     """(person id, hazard, slot) for everyone the supporter helps in the latest finished run
-    of each scenario planned for the supporter's neighbourhood."""
+    of each scenario planned for the supporter's neighbourhood, leaving out people whom the
+    supporter declined to help."""
     if supporter.pk is None or supporter.neighbourhood is None:
         return []
     area = supporter.neighbourhood
@@ -53,6 +61,11 @@ def people_helped_by(supporter: Supporter) -> list[tuple[int, str, str]]:
             supporter=supporter, run__in=runs
         )
         .exclude(state=AssignmentState.REJECTED)
+        .exclude(
+            person__in=SupportAgreement.objects.filter(
+                supporter=supporter, state=PairState.DECLINED
+            ).values("person")
+        )
         .order_by("run__hazard", "run__slot", "distance_m")
         .values_list("person_id", "run__hazard", "run__slot")
     ]

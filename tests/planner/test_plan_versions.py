@@ -14,6 +14,7 @@ from planner.agreements import StepRefused, family_step, pair_step
 from planner.models import PairState, PlanVersion, SupportAgreement
 from planner.plans import plan_contents
 from planner.scenario import Scenario
+from planner.selectors import people_helped_by
 from planner.services import plan_run_create
 from planner.versions import changes, issue_plans, overdue_reviews, review_due
 from registry.management.commands.create_user import user_create_with_role
@@ -206,3 +207,13 @@ def test_export_plans_for_a_user_holds_only_the_people_that_user_may_see(two_haz
     call_command("export", "plans", user="chair", out=str(out), stderr=io.StringIO())
 
     assert [r["person"] for r in json.loads(out.read_text())] == ["P-9"]
+
+
+def test_a_supporter_is_not_shown_helping_a_person_they_declined(two_hazards):
+    person, _flood, _landslide = two_hazards
+    helper = Supporter.objects.get(external_id="S-N")
+    assert [pk for pk, _hazard, _slot in people_helped_by(helper)] == [person.pk]
+
+    pair_step(person=person, supporter=helper, step="decline", user=None)
+
+    assert people_helped_by(helper) == []
