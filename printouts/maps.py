@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.contrib.gis.geos import Polygon as Polygon_
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, Shape, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from printouts.fonts import register_fonts
+from printouts.map_labels import Box, Placer
 
 HAZARD_FILL = colors.Color(0.25, 0.55, 0.95, alpha=0.30)
 OUTLINE = colors.Color(0.35, 0.35, 0.35)
@@ -27,9 +29,25 @@ STATUS_COLOURS = {
     "covered": colors.HexColor("#1b6e34"),
     "partial": colors.HexColor("#b35900"),
     "uncovered": colors.HexColor("#c00000"),
+    "no_consent": colors.HexColor("#666666"),
     "": colors.HexColor("#666666"),
 }
 SUPPORTER = colors.HexColor("#0b4a8b")
+INK = colors.Color(0.08, 0.08, 0.08)
+
+
+# A person's status also has a shape, so that a map printed in black and white (or read by
+# someone who does not tell red from green) still says it: the colour alone never does.
+STATUS_SHAPES = {
+    "covered": "circle",
+    "partial": "diamond",
+    "uncovered": "triangle",
+    "no_consent": "hexagon",
+    "": "circle",
+}
+# Statuses drawn as an outline only: nothing planned yet, or nothing that may be planned.
+HOLLOW_STATUSES = frozenset({"", "no_consent"})
+SHAPES = ("circle", "square", "diamond", "triangle", "hexagon")
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,30 @@ class Marker:
     label: str = ""
     size: float = 2.2 * mm
     square: bool = False
+    shape: str = ""  # one of SHAPES; "" for a circle, or a square with `square`
+    number: str = ""  # written inside the marker, to be found on a list beside the map
+    hollow: bool = False
+    number_size: float = 0  # the number's type size; 0: as large as the marker allows
+
+    @property
+    def drawn_shape(self) -> str:
+        return self.shape or ("square" if self.square else "circle")
+
+
+def status_marker(
+    point: Point, status: str, number: str, size: float = 3.2 * mm, number_size: float = 0
+) -> Marker:
+    """A person's marker on an overview: the status's colour and shape, the number inside."""
+    known = status if status in STATUS_SHAPES else ""
+    return Marker(
+        point,
+        STATUS_COLOURS.get(known, STATUS_COLOURS[""]),
+        size=size,
+        shape=STATUS_SHAPES[known],
+        number=number,
+        hollow=known in HOLLOW_STATUSES,
+        number_size=number_size,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,6 +137,12 @@ def _polygons(frame: Frame, shape: GEOSGeometry) -> Iterable[list[float]]:
         yield points
 
 
+LegendEntry = tuple[colors.Color, str] | tuple[colors.Color, str, str]
+Legend = Sequence[LegendEntry]
+LABEL_SIZE = 9
+NUMBER_COLOUR = colors.white
+
+
 def draw_map(
     *,
     width: float,
@@ -103,9 +151,13 @@ def draw_map(
     lines: Sequence[tuple[Point, Point]] = (),
     hazard_areas: Sequence[MultiPolygon] = (),
     outline: MultiPolygon | None = None,
-    legend: Sequence[tuple[colors.Color, str]] = (),
+    legend: Legend = (),
     pad_m: float = 150,
 ) -> Drawing:
+    """The map. Numbered markers keep their numbers readable: one that would cover another is
+    drawn beside its point with a leader line; labels go where they cover neither a marker nor
+    another label (printouts.map_labels), and are left out where there is no room. A legend
+    entry is (colour, words) or (colour, words, shape) with a shape of SHAPES."""
     font = register_fonts()
     drawing = Drawing(width, height)
     drawing.add(
@@ -133,34 +185,103 @@ def draw_map(
         drawing.add(
             Line(x1, y1, x2, y2, strokeColor=SHELTER, strokeWidth=1.6, strokeDashArray=[6, 3])
         )
-    for marker in markers:
+    placer = Placer(width, height, _furniture(width, height, legend, font))
+    # Numbered markers first, where they are or, when that is taken, beside it; the others on
+    # their points (small, and not to be read one by one).
+    order = sorted(range(len(markers)), key=lambda i: not markers[i].number)
+    placed: dict[int, Box] = {}
+    for index in order:
+        marker = markers[index]
         x, y = frame.xy(marker.point.x, marker.point.y)
-        if marker.square:
-            side = 2 * marker.size
-            drawing.add(
-                Rect(x - marker.size, y - marker.size, side, side, fillColor=marker.colour,
-                     strokeColor=colors.white, strokeWidth=0.8)
-            )  # fmt: skip
+        if marker.number:
+            # The box a diamond's or a triangle's corners reach.
+            spot = placer.badge(
+                x, y, marker.size * (1.0 if marker.drawn_shape == "circle" else 1.3)
+            )
+            if spot.leader:
+                cx, cy = spot.box.centre
+                drawing.add(Line(x, y, cx, cy, strokeColor=colors.black, strokeWidth=0.6))
+                drawing.add(Circle(x, y, 0.6 * mm, fillColor=colors.black, strokeColor=None))
+            placed[index] = spot.box
         else:
-            drawing.add(
-                Circle(
-                    x,
-                    y,
-                    marker.size,
-                    fillColor=marker.colour,
-                    strokeColor=colors.white,
-                    strokeWidth=0.8,
-                )
-            )
+            placed[index] = Box.centred(x, y, 2 * marker.size, 2 * marker.size)
+            placer.take(placed[index])
+    # Numbered markers last, on top: their numbers are what the map is read by.
+    for index in reversed(order):
+        _draw_marker(drawing, markers[index], *placed[index].centre, font)
+    for index, marker in enumerate(markers):
         if marker.label:
-            drawing.add(
-                String(x + marker.size + 1.5, y - 3, marker.label, fontName=font, fontSize=9)
-            )
+            _draw_label(drawing, placer, marker, placed[index], font)
     drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=OUTLINE, strokeWidth=0.8))
     _scale_bar(drawing, frame, font)
     _north_arrow(drawing, width, height, font)
     _legend(drawing, legend, font, height)
     return drawing
+
+
+def _furniture(width: float, height: float, legend: Legend, font: str) -> list[Box]:
+    """Where the legend, the scale bar and the north arrow go: no label may cover them."""
+    boxes = [Box(0, 0, 70 * mm, 12 * mm), Box(width - 15 * mm, height - 18 * mm, 15 * mm, 18 * mm)]
+    if legend:
+        boxes.append(Box(0, height - _legend_height(legend) - 8 * mm, _legend_width(legend, font)
+                         + 8 * mm, _legend_height(legend) + 8 * mm))  # fmt: skip
+    return boxes
+
+
+def _draw_label(drawing: Drawing, placer: Placer, marker: Marker, at: Box, font: str) -> None:
+    text_width = stringWidth(marker.label, font, LABEL_SIZE)
+    cx, cy = at.centre
+    spot = placer.label(cx, cy, at.width / 2, text_width + 2, LABEL_SIZE + 2)
+    if spot is None:
+        return
+    box = spot.box
+    # A white ground keeps the words readable over a hazard area or a dashed outline.
+    drawing.add(Rect(box.x, box.y, box.width, box.height, fillColor=colors.Color(1, 1, 1, 0.8),
+                     strokeColor=None))  # fmt: skip
+    if spot.leader:
+        lx, ly = box.nearest_point(cx, cy)
+        drawing.add(Line(cx, cy, lx, ly, strokeColor=OUTLINE, strokeWidth=0.5))
+    drawing.add(String(box.x + 1, box.y + 2.5, marker.label, fontName=font, fontSize=LABEL_SIZE))
+
+
+def _shape(shape: str, x: float, y: float, size: float, fill: object, stroke: object,
+           width: float) -> Shape:  # fmt: skip
+    style = {"fillColor": fill, "strokeColor": stroke, "strokeWidth": width}
+    if shape == "square":
+        return Rect(x - size, y - size, 2 * size, 2 * size, **style)
+    if shape == "diamond":
+        r = size * 1.3
+        return Polygon([x, y + r, x + r, y, x, y - r, x - r, y], **style)
+    if shape == "triangle":
+        # Large enough that a number fits in its lower part.
+        r = size * 1.6
+        h = r * math.sqrt(3) / 2
+        return Polygon([x, y + r, x + h, y - r / 2, x - h, y - r / 2], **style)
+    if shape == "hexagon":
+        r = size * 1.1
+        corners = [(x + r * math.cos(math.pi / 3 * k), y + r * math.sin(math.pi / 3 * k))
+                   for k in range(6)]  # fmt: skip
+        return Polygon([v for corner in corners for v in corner], **style)
+    return Circle(x, y, size, **style)
+
+
+def _draw_marker(drawing: Drawing, marker: Marker, x: float, y: float, font: str) -> None:
+    shape = marker.drawn_shape
+    if marker.hollow:
+        drawing.add(_shape(shape, x, y, marker.size, colors.white, marker.colour, 1.6))
+    else:
+        drawing.add(_shape(shape, x, y, marker.size, marker.colour, colors.white, 0.8))
+    if marker.number:
+        size = marker.size * (1.05 if len(marker.number) < 3 else 0.8)
+        lift = 0.0
+        if shape == "triangle":
+            # Its room is narrower: the number a little smaller, just below the centre.
+            size *= 0.85 if len(marker.number) < 2 else 0.75
+            lift = -marker.size * 0.15
+        size = marker.number_size or size
+        ink = INK if marker.hollow else NUMBER_COLOUR
+        drawing.add(String(x, y + lift - size * 0.35, marker.number, fontName=font,
+                           fontSize=size, fillColor=ink, textAnchor="middle"))  # fmt: skip
 
 
 def _scale_bar(drawing: Drawing, frame: Frame, font: str) -> None:
@@ -203,18 +324,41 @@ def _north_arrow(drawing: Drawing, width: float, height: float, font: str) -> No
     drawing.add(String(x - 1.5 * mm, y + 11 * mm, _("N"), fontName=font, fontSize=10))
 
 
-def _legend(
-    drawing: Drawing, legend: Sequence[tuple[colors.Color, str]], font: str, height: float
-) -> None:
+def _legend_height(legend: Legend) -> float:
+    return float(5 * mm * len(legend))
+
+
+def _legend_width(legend: Legend, font: str) -> float:
+    widest = max((stringWidth(entry[1], font, 9) for entry in legend), default=0)
+    return float(max(40 * mm, widest + 8 * mm))
+
+
+def _legend(drawing: Drawing, legend: Legend, font: str, height: float) -> None:
     if not legend:
         return
     x, y = 5 * mm, height - 7 * mm
-    rows = 5 * mm * len(legend)
+    rows = _legend_height(legend)
     drawing.add(
-        Rect(x - 2, y - rows + 3 * mm, 62 * mm, rows + 1 * mm, fillColor=colors.white,
-             strokeColor=OUTLINE, strokeWidth=0.5)
+        Rect(x - 2, y - rows + 3 * mm, _legend_width(legend, font), rows + 1 * mm,
+             fillColor=colors.white, strokeColor=OUTLINE, strokeWidth=0.5)
     )  # fmt: skip
-    for colour, text in legend:
-        drawing.add(Rect(x, y - 1, 3 * mm, 3 * mm, fillColor=colour, strokeColor=None))
+    for entry in legend:
+        colour, text = entry[0], entry[1]
+        if len(entry) == 3:
+            shape = entry[2]
+            hollow = shape.startswith("hollow-")
+            glyph = Marker(Point(0, 0), colour, size=1.5 * mm, shape=shape.removeprefix("hollow-"),
+                           hollow=hollow)  # fmt: skip
+            _draw_marker(drawing, glyph, x + 1.5 * mm, y + 1.5 * mm - 1, font)
+        else:
+            drawing.add(Rect(x, y - 1, 3 * mm, 3 * mm, fillColor=colour, strokeColor=None))
         drawing.add(String(x + 5 * mm, y, text, fontName=font, fontSize=9))
         y -= 5 * mm
+
+
+def marker_glyph(marker: Marker) -> Drawing:
+    """The marker alone, as a list beside the map shows it (the roster's numbers)."""
+    side = marker.size * 3.2
+    drawing = Drawing(side, side)
+    _draw_marker(drawing, marker, side / 2, side / 2, register_fonts())
+    return drawing

@@ -171,6 +171,11 @@ class PlanSheet:
     city_office: tuple[str, str] = ("", "")
     # The card in やさしい日本語 by default: the person's communication needs call for it.
     easy_japanese: bool = False
+    # The keys behind the labels above, for short words on a roster (health ones empty when
+    # withheld): Mobility, MedicalDevice and CommunicationNeed keys (no `language:xx`).
+    mobility_key: str = ""
+    device_keys: list[str] = field(default_factory=list)
+    communication_keys: list[str] = field(default_factory=list)
 
 
 def _labels(choices: type, keys: list[str]) -> list[str]:
@@ -302,6 +307,8 @@ def _without_health(sheet: PlanSheet) -> PlanSheet:
         power_backup="",
         communication=[],
         language="",
+        device_keys=[],
+        communication_keys=[],
         doctor=("", ""),
         nurse=("", ""),
         device_supplier=("", ""),
@@ -523,6 +530,9 @@ def _sheet(
             need == CommunicationNeed.COGNITIVE or need.startswith("language:")
             for need in person.communication
         ),
+        mobility_key=person.mobility,
+        device_keys=list(person.medical_devices),
+        communication_keys=communication,
     )
 
 

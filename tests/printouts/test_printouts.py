@@ -39,9 +39,7 @@ def pages_of(pdf: bytes) -> int:
 
 def agree(person):
     """The person's supporters said yes (in person, at the door)."""
-    for assignment in SupporterAssignment.objects.filter(person=person).select_related(
-        "supporter"
-    ):
+    for assignment in SupporterAssignment.objects.filter(person=person).select_related("supporter"):
         if pair_state(person, assignment.supporter) != "agreed":
             pair_step(person=person, supporter=assignment.supporter, step="agree", user=None)
 

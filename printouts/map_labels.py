@@ -1,0 +1,147 @@
+"""Where a map puts what it writes beside its points, so that nothing drawn covers anything
+else: a greedy placement, in the order given, that tries the places around a point nearest
+first and, when those are taken, places further out joined to the point by a leader line, or
+gives up. Pure geometry in drawing units (points, origin at the bottom left)."""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @classmethod
+    def centred(cls, x: float, y: float, width: float, height: float) -> "Box":
+        return cls(x - width / 2, y - height / 2, width, height)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
+
+    def overlaps(self, other: "Box") -> bool:
+        """Whether the two share any area (touching edges do not)."""
+        return (
+            self.x < other.x + other.width
+            and other.x < self.x + self.width
+            and self.y < other.y + other.height
+            and other.y < self.y + self.height
+        )
+
+    def within(self, width: float, height: float, inset: float = 0.0) -> bool:
+        return (
+            self.x >= inset
+            and self.y >= inset
+            and self.x + self.width <= width - inset
+            and self.y + self.height <= height - inset
+        )
+
+    def nearest_point(self, x: float, y: float) -> tuple[float, float]:
+        """The point of the box nearest to (x, y): where a leader line meets it."""
+        return (
+            min(max(x, self.x), self.x + self.width),
+            min(max(y, self.y), self.y + self.height),
+        )
+
+
+@dataclass(frozen=True)
+class Placed:
+    box: Box
+    # Drawn away from its point: a leader line joins them.
+    leader: bool
+
+
+# The eight directions tried around a point, nearest to the reading order first: right, left,
+# above, below, then the diagonals.
+DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
+# How many rings further out are tried, with a leader line, before a label is left out.
+RINGS = 4
+
+
+class Placer:
+    """Boxes taken so far on one map (markers, legend, scale bar, labels); each new one is
+    placed where it overlaps none of them, inside the map."""
+
+    def __init__(self, width: float, height: float, taken: Iterable[Box] = (), inset: float = 2):
+        self.width = width
+        self.height = height
+        self.inset = inset
+        self.taken: list[Box] = list(taken)
+        self.labels: list[Box] = []
+
+    def free(self, box: Box) -> bool:
+        return box.within(self.width, self.height, self.inset) and not any(
+            box.overlaps(other) for other in self.taken
+        )
+
+    def take(self, box: Box) -> None:
+        self.taken.append(box)
+
+    def label(
+        self, x: float, y: float, radius: float, width: float, height: float, gap: float = 1.5
+    ) -> Placed | None:
+        """A label of the size given beside the point (x, y) whose marker has `radius`; None
+        when there is no room for it within a few rings around the point."""
+        for ring in range(RINGS + 1):
+            away = radius + gap + ring * (height + 2 * gap)
+            for dx, dy in DIRECTIONS:
+                box = _beside(x, y, away, dx, dy, width, height)
+                if self.free(box):
+                    self.take(box)
+                    self.labels.append(box)
+                    return Placed(box, leader=ring > 0)
+        return None
+
+    def badge(self, x: float, y: float, size: float) -> Placed:
+        """A marker of half-width `size` at the point, or, when that is taken, the nearest free
+        place around it (joined by a leader line); on the point itself when the map is full."""
+        side = 2 * size
+        here = Box.centred(x, y, side, side)
+        if self.free(here):
+            self.take(here)
+            return Placed(here, leader=False)
+        for ring in range(1, 2 * RINGS + 1):
+            away = ring * (side + 1)
+            steps = 8 * ring
+            for step in range(steps):
+                angle = 2 * math.pi * step / steps
+                box = Box.centred(
+                    x + away * math.cos(angle), y + away * math.sin(angle), side, side
+                )
+                if self.free(box):
+                    self.take(box)
+                    return Placed(box, leader=True)
+        self.take(here)
+        return Placed(here, leader=False)
+
+
+def _beside(x: float, y: float, away: float, dx: int, dy: int, width: float, height: float) -> Box:
+    """The box `away` from the point in direction (dx, dy): beside it on that side, centred on
+    the other axis when that component is 0."""
+    if dx > 0:
+        left = x + away
+    elif dx < 0:
+        left = x - away - width
+    else:
+        left = x - width / 2
+    if dy > 0:
+        bottom = y + away
+    elif dy < 0:
+        bottom = y - away - height
+    else:
+        bottom = y - height / 2
+    return Box(left, bottom, width, height)
+
+
+def overlapping(boxes: Sequence[Box]) -> list[tuple[int, int]]:
+    """Pairs of boxes that overlap: what a map's labels must never do."""
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]

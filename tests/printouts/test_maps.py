@@ -1,0 +1,99 @@
+"""Maps that read in black and white, with labels that never cover one another."""
+
+import json
+import re
+from pathlib import Path
+
+from reportlab.graphics.shapes import String
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from printouts.fonts import register_fonts
+from printouts.map_labels import Box, Placer, overlapping
+from printouts.maps import (
+    SHELTER,
+    STATUS_COLOURS,
+    STATUS_SHAPES,
+    Marker,
+    draw_map,
+    status_marker,
+)
+from tests.factories import at
+
+
+def test_every_status_has_the_colour_of_the_neighbourhood_page():
+    script = Path(__file__).resolve().parents[2] / "pages/static/pages/neighbourhood-map.js"
+    table = re.search(r"const colours = (\{[^}]*\})", script.read_text())
+    assert table is not None
+    on_screen = json.loads(re.sub(r"(\w+):", r'"\1":', table.group(1)))
+    for status, colour in on_screen.items():
+        hex_digits = colour[1:] if len(colour) == 7 else "".join(c * 2 for c in colour[1:])
+        assert STATUS_COLOURS[status].hexval().lower() == "0x" + hex_digits.lower(), status
+
+
+def test_each_status_has_its_own_shape_or_outline_so_colour_is_never_alone():
+    looks = {
+        (m.drawn_shape, m.hollow)
+        for m in (status_marker(at(0, 0), status, "1") for status in STATUS_SHAPES)
+    }
+    assert len(looks) == len(STATUS_SHAPES)
+    assert all(shape != "square" for shape, _hollow in looks), "squares are shelters"
+
+
+def test_a_placed_label_never_overlaps_another_nor_a_taken_box():
+    placer = Placer(200, 200, [Box(90, 90, 20, 20)])
+    placed = [placer.label(100, 100, 10, 60, 11) for _ in range(30)]
+
+    boxes = [spot.box for spot in placed if spot is not None]
+    assert len(boxes) >= 8
+    assert overlapping(boxes) == []
+    assert not any(box.overlaps(Box(90, 90, 20, 20)) for box in boxes)
+    assert all(box.within(200, 200) for box in boxes)
+    # The nearest places first; further ones with a leader line; none when full.
+    assert placed[0] is not None and not placed[0].leader
+    assert any(spot is not None and spot.leader for spot in placed)
+    assert placed[-1] is None
+
+
+def _label_boxes(drawing, texts: set[str]) -> list[Box]:
+    font = register_fonts()
+    boxes = []
+    for item in drawing.contents:
+        if isinstance(item, String) and item.text in texts:
+            width = stringWidth(item.text, font, item.fontSize)
+            boxes.append(Box(item.x, item.y - 2, width, item.fontSize + 1))
+    return boxes
+
+
+def test_a_crowded_map_draws_no_two_labels_over_each_other():
+    names = {f"第{n}避難所（本町{n}丁目集会所）" for n in range(1, 16)}
+    markers = [
+        Marker(at(15 * (n % 5), 12 * (n // 5)), SHELTER, f"第{n}避難所（本町{n}丁目集会所）",
+               square=True)
+        for n in range(1, 16)
+    ]  # fmt: skip
+    markers += [status_marker(at(10 * n, 5 * (n % 3)), "partial", str(n)) for n in range(1, 30)]
+
+    drawing = draw_map(width=178 * mm, height=120 * mm, markers=markers, pad_m=60,
+                       legend=[(SHELTER, "避難先", "square")])  # fmt: skip
+
+    boxes = _label_boxes(drawing, names)
+    assert 5 <= len(boxes) <= len(names)
+    assert overlapping(boxes) == []
+
+
+def test_numbered_markers_that_would_cover_each_other_are_drawn_apart():
+    markers = [status_marker(at(n, 0), "covered", str(n)) for n in range(1, 9)]
+
+    drawing = draw_map(width=150 * mm, height=100 * mm, markers=markers, pad_m=50)
+
+    wanted = {str(n) for n in range(1, 9)}
+    numbers = [
+        item for item in drawing.contents if isinstance(item, String) and item.text in wanted
+    ]
+    assert sorted(item.text for item in numbers) == [str(n) for n in range(1, 9)]
+    spots = [(round(item.x), round(item.y)) for item in numbers]
+    assert len(set(spots)) == len(spots)
+    side = 2 * 3.2 * mm
+    boxes = [Box.centred(x, y, side - 1, side - 1) for x, y in spots]
+    assert overlapping(boxes) == []
