@@ -8,14 +8,17 @@ from typing import Any
 
 from django.utils import translation
 
+from planner.models import PairState, SupportAgreement
 from planner.versions import current_versions
 from printouts.bundle import render_bundle
 from printouts.card import render_family_card
 from printouts.plan_pdf import render_plan
 from printouts.sheets import PlanSheet, bundle_people, plan_sheet, plan_sheets
+from printouts.supporter_sheet import supporter_sheet_pdf
 from registry.access import Copy, copy_for_reader, persons_for_copy
 from registry.audit import audit_record
-from registry.models import AuditAction, Neighbourhood, Person
+from registry.models import AuditAction, Neighbourhood, Person, Supporter
+from registry.models.choices import PersonStatus
 from registry.models.people import SHAREABLE_CONSENT
 
 Progress = Callable[[str], None]
@@ -65,6 +68,41 @@ def print_person(
         detail={"lang": lang, "copy_for": copy, "document": "draft" if draft else "issued"},
     )  # fmt: skip
     return [plan, card]
+
+
+def print_supporter(
+    supporter: Supporter,
+    out: Path,
+    *,
+    lang: str,
+    user: Any = None,
+    draft: bool = False,
+) -> tuple[Path, int]:
+    """The supporter's own sheet: the people they agreed to help, from their issued plans
+    (with `draft`, from the drafts), as the association's copy for this user may show them.
+    Returns the file and how many of those people were skipped for having no issued plan."""
+    copy = copy_for_reader(user, Copy.ASSOCIATION)
+    agreed = SupportAgreement.objects.filter(supporter=supporter, state=PairState.AGREED)
+    people = list(
+        persons_for_copy(user, copy).filter(
+            status=PersonStatus.ACTIVE, pk__in=agreed.values("person")
+        )
+    )
+    skipped = 0
+    if not draft:
+        issued, skipped = issued_only(people)
+        people = issued
+    lang = paper_language(lang)
+    with translation.override(lang):
+        sheets = plan_sheets(people, user=user, copy_for=copy, draft=draft)
+    path = out / f"supporter-{supporter.external_id}.pdf"
+    _write(path, supporter_sheet_pdf(supporter, sheets, lang))
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people], user=user,
+        detail={"document": "supporter", "supporter": supporter.pk, "copy_for": copy,
+                "lang": lang},
+    )  # fmt: skip
+    return path, skipped
 
 
 def neighbourhood_sheets(

@@ -281,3 +281,22 @@ def test_the_plan_and_the_card_say_when_to_leave(town):
     assert when in flat(japanese_plan) and when in flat(text_of(japanese_card))
     assert pages_of(japanese_card) == 1
     assert flat("alert level 3") in english
+
+
+def test_the_command_prints_a_supporters_own_sheet_of_the_people_they_agreed_to_help(
+    town, tmp_path: Path
+):
+    call_command("issue_plans", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("print_plans", out=str(tmp_path), supporter="S-1", stdout=out)
+    before = text_of((tmp_path / "supporter-S-1.pdf").read_bytes())
+
+    agree(town["hanako"])
+    call_command("issue_plans", stdout=io.StringIO())
+    call_command("print_plans", out=str(tmp_path), supporter="S-1", stdout=out)
+    after = text_of((tmp_path / "supporter-S-1.pdf").read_bytes())
+
+    assert flat("山田 花子") not in before
+    assert flat("山田 花子") in after and flat("支えあい市本町1番1号") in after
+    with pytest.raises(CommandError, match="no supporter with ID 'S-9'"):
+        call_command("print_plans", out=str(tmp_path), supporter="S-9", stdout=out)

@@ -1,10 +1,11 @@
-"""`python manage.py print_plans --out DIR [--neighbourhood CODE] [--person ID]
+"""`python manage.py print_plans --out DIR [--neighbourhood CODE] [--person ID] [--supporter ID]
 [--lang ja|en|easy] [--copy-for association|commissioner|officer|family] [--user NAME] [--draft]`.
 
 Prints each person's current issued plan (`issue_plans` issues them); people with none are
 skipped and counted. With `--draft`, what an issue would freeze now, marked 案. With `--user`,
 the user's role decides the copy (an officer may ask for another one); without it, the command
-prints for the city office, and `--copy-for` decides. `--lang easy` prints family cards in
+prints for the city office, and `--copy-for` decides. `--supporter` prints a supporter's own
+sheet: the people they agreed to help. `--lang easy` prints family cards in
 easy Japanese (やさしい日本語) and plans in Japanese."""
 
 import time
@@ -16,10 +17,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from printouts.fonts import FontMissing, register_fonts
-from printouts.services import issued_only, print_neighbourhoods, print_person
+from printouts.services import (
+    issued_only,
+    print_neighbourhoods,
+    print_person,
+    print_supporter,
+)
 from printouts.sheets import NotInCopy
-from registry.access import Copy, copy_for_reader, persons_for_copy
-from registry.models import Neighbourhood
+from registry.access import Copy, copy_for_reader, persons_for_copy, supporters_visible_to
+from registry.models import Neighbourhood, Supporter
 from registry.models.people import SHAREABLE_CONSENT
 
 
@@ -30,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path)
         parser.add_argument("--neighbourhood", help="one neighbourhood's bundle (its code)")
         parser.add_argument("--person", help="one person's plan and family card (their ID)")
+        parser.add_argument("--supporter", help="one supporter's own sheet (their ID)")
         parser.add_argument("--lang", choices=["ja", "en", "easy"], default="ja")
         parser.add_argument(
             "--copy-for",
@@ -68,7 +75,16 @@ class Command(BaseCommand):
                 f"--user {options['user']}: this role prints no personal data", returncode=2
             ) from None
         draft = options["draft"]
-        if options["person"]:
+        if options["supporter"]:
+            supporters = Supporter.objects.all() if user is None else supporters_visible_to(user)
+            supporter = supporters.filter(external_id=options["supporter"]).first()
+            if supporter is None:
+                raise CommandError(f"no supporter with ID {options['supporter']!r}", returncode=2)
+            path, skipped = print_supporter(supporter, out, lang=lang, user=user, draft=draft)
+            if skipped:
+                self.stdout.write(f"{skipped} people without an issued plan skipped.")
+            written = [path]
+        elif options["person"]:
             person = persons_for_copy(user, copy).filter(external_id=options["person"]).first()
             if person is None:
                 raise CommandError(f"no person with ID {options['person']!r}", returncode=2)
