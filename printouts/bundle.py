@@ -77,7 +77,7 @@ def _status(sheet: PlanSheet) -> str:
 def scenarios_of(sheets: list[PlanSheet]) -> str:
     """The scenarios (hazard and time slot) the sheets' plans were assembled from, in words,
     since the roster's statuses hold only for them."""
-    named = dict.fromkeys(sheet.scenario for sheet in sheets if sheet.scenario)
+    named = dict.fromkeys(name for sheet in sheets for name in sheet.scenarios)
     return listed(named) or _("Not planned yet")
 
 

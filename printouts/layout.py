@@ -1,5 +1,7 @@
-"""Page furniture shared by every printout: styles in large type, and a footer on every page
-with the confidential label, who the copy is for, the print date and "page n / m"."""
+"""Page furniture shared by every printout: styles in large type, a footer on every page with
+the confidential label, who the copy is for, the print date and "page n / m", and on the pages
+of a person's plan a running header with their name and ID and, on a draft, a 「案」 watermark
+(set by the `PageOwner` flowable at the start of the plan)."""
 
 import io
 from collections.abc import Iterable, Sequence
@@ -101,6 +103,38 @@ class Footer:
     printed: str
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Whose plan a page belongs to, as the page's furniture names it."""
+
+    running_head: str  # "個別避難計画書 ・ 山田 花子（P-1）", on every page after the first
+    watermark: str = ""  # "案" across each page of a draft; "" for an issued plan
+
+
+class PageOwner(Flowable):
+    """Marks where a person's plan starts (`owner`) or ends (None); takes no room. The pages
+    from the one a start is drawn on to the one its end is drawn on belong to that person:
+    pages after the first carry `running_head` at the top, and, when `watermark` is set, each
+    page carries it large and light across the page. A plan must start on a new page (the
+    bundle puts a PageBreak before each), since a page takes the owner that starts on it.
+    `plan_flowables` returns both marks around the plan, so whatever follows it in a bundle
+    (a register entry, a supporter's sheet) carries no one's name.
+
+    The canvas of `build_pdf` reads the marks back when it draws the footers: drawing records
+    each on the canvas, whose state is kept page by page."""
+
+    def __init__(self, owner: Owner | None) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        marks: tuple[Owner | None, ...] = getattr(self.canv, "_owner_marks", ())
+        self.canv._owner_marks = (*marks, self.owner)
+
+
 def _numbered_canvas(footer: Footer, *args: Any, **kwargs: Any) -> canvas.Canvas:
     return _NumberedCanvas(footer, *args, **kwargs)
 
@@ -112,18 +146,52 @@ class _NumberedCanvas(canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._pages: list[dict[str, Any]] = []
+        # The plan a page continues (from an earlier page), and the starts and ends of plans
+        # marked on it (PageOwner).
+        self._owner_at_top: Owner | None = None
+        self._owner_marks: tuple[Owner | None, ...] = ()
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
+        if self._owner_marks:
+            self._owner_at_top = self._owner_marks[-1]
+        self._owner_marks = ()
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
         for number, page in enumerate(self._pages, start=1):
             self.__dict__.update(page)
+            self._draw_owner()
             self._draw_footer(number, total)
             super().showPage()
         super().save()
+
+    def _draw_owner(self) -> None:
+        """The running header on a plan's later pages, and a draft's watermark on each."""
+        begun = [owner for owner in self._owner_marks if owner is not None]
+        owners = begun or ([self._owner_at_top] if self._owner_at_top else [])
+        width, height = self._pagesize
+        self.saveState()
+        mark = next((owner.watermark for owner in owners if owner.watermark), "")
+        if mark:
+            # Drawn over the page, so light enough that the text under it stays readable.
+            self.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.16))
+            size = min(width, height) * (0.55 if len(mark) <= 2 else 0.9 / len(mark))
+            self.setFont(register_fonts(), size)
+            self.translate(width / 2, height / 2)
+            self.rotate(35)
+            self.drawCentredString(0, -size * 0.35, mark)
+        self.restoreState()
+        if self._owner_at_top is not None and not begun and width >= 150 * mm:
+            self.saveState()
+            self.setFont(register_fonts(), 10)
+            self.setFillColor(INK)
+            self.drawString(10 * mm, height - 9 * mm, self._owner_at_top.running_head)
+            self.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
+            self.setLineWidth(0.5)
+            self.line(10 * mm, height - 10.5 * mm, width - 10 * mm, height - 10.5 * mm)
+            self.restoreState()
 
     def _draw_footer(self, number: int, total: int) -> None:
         width, _height = self._pagesize

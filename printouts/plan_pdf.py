@@ -1,29 +1,23 @@
-"""The individual evacuation plan (個別避難計画書): one person, A4 portrait, one or two pages.
-`plan_flowables` is shared with the neighbourhood bundle."""
+"""The individual evacuation plan (個別避難計画書): one person's plan across every hazard and
+time of day, on A4 portrait, as the version issued (or the draft, marked 案). `plan_flowables`
+is shared with the neighbourhood bundle."""
 
-import datetime as dt
-from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from dataclasses import replace
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
-from planner.models import SupportRole
-from printouts.dates import iso_and_wareki
 from printouts.layout import (
     COPY_LABELS,
-    SHADE,
-    WARNING,
-    WHEN_TO_LEAVE,
     Footer,
+    Owner,
+    PageOwner,
     Styles,
     bracketed,
     build_pdf,
@@ -33,176 +27,194 @@ from printouts.layout import (
     printed_today,
     styles,
 )
-from printouts.maps import GAP, HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.maps import HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.plan_cells import (
+    CANDIDATE,
+    HEALTH_WITHHELD,
+    _date,
+    _facts,
+    _p,
+    _role_in_words,
+    _section,
+    _table,
+    _warning,
+    communication_in_words,
+    language_in_words,
+)
+from printouts.plan_sections import destinations, signatures, supporters, whom_to_call
 from printouts.sheets import PlanSheet
-
-HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
-# A supporter the planner proposed who has not said yes: named, never shown as settled.
-CANDIDATE = gettext_noop("Candidate (not yet agreed)")
-
-
-def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-def _date(value: dt.date | None) -> str:
-    """A date a family reads: on Japanese paper with its era date beside it."""
-    if value is None:
-        return "—"
-    return iso_and_wareki(value) if japanese() else value.isoformat()
-
-
-def _table(
-    rows: Sequence[Sequence[Flowable | str]], widths: Sequence[float], header: bool = True
-) -> Table:
-    table = Table(list(rows), colWidths=list(widths), hAlign="LEFT")
-    commands = [
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.Color(0.6, 0.6, 0.6)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-# A table cell's padding on each side (ReportLab's default), which a label's width must leave.
-CELL_PADDING = 6
-
-
-def _label_width(labels: Sequence[str], style: ParagraphStyle, least: float) -> float:
-    """The label column's width: `least`, or in a language that breaks only between words,
-    enough for the longest word of any label ("Neighbourhood"), which would otherwise be cut
-    in two. Japanese keeps `least`: it breaks anywhere."""
-    if japanese():
-        return least
-    words = [word for label in labels for word in label.split()]
-    widest = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
-    return max(least, widest + 2 * CELL_PADDING + 1)
-
-
-def _facts(rows: Sequence[tuple[str, str]], s: Styles, *, pairs: bool = False) -> Table:
-    """Label and value rows; with `pairs`, two of them side by side to save paper."""
-    cells: list[list[Flowable | str]] = [
-        [_p(label, s.label), _p(value or "—", s.body)] for label, value in rows
-    ]
-    labels = [label for label, _value in rows]
-    if not pairs:
-        label = _label_width(labels, s.label, 44 * mm)
-        return _table(cells, [label, 178 * mm - label], header=False)
-    if len(cells) % 2:
-        cells.append(["", ""])
-    joined = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
-    label = _label_width(labels, s.label, 30 * mm)
-    value = 89 * mm - label
-    return _table(joined, [label, value, label, value], header=False)
 
 
 def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
-    story: list[Flowable] = [_p(_("Individual evacuation plan"), s.title)]
-    story.append(
-        _facts(
-            [
-                (_("Plan version and date"), f"{sheet.version or '—'} ・ {_date(sheet.plan_date)}"),
-                (_("Scenario planned"), sheet.scenario or "—"),
-                (_("Next review"), _date(sheet.review_date)),
-                (_("Consent"), f"{sheet.consent} ・ {_date(sheet.consent_date)}"),
-                (_("Filled in by"), settings.PRINTOUT_ISSUER),
-            ],
-            s,
-            pairs=True,
-        )
-    )
-    story.append(_p(_("The person"), s.heading))
-    story.append(_p(sheet.kana, s.kana))
-    story.append(_p(sheet.name, s.name))
-    story.append(
-        _facts(
-            [
-                (
-                    _("Date of birth"),
-                    _("%(date)s (age %(age)d)")
-                    % {"date": _date(sheet.birth_date), "age": sheet.age},
-                ),
-                (_("Sex"), sheet.sex),
-                (_("Address"), sheet.address),
-                (_("Phone"), sheet.phone),
-                (_("Neighbourhood"), sheet.neighbourhood),
-                *_health_rows(sheet, [(_("Why support is needed"), listed(sheet.reasons))]),
-                (_("Usually found in the home"), sheet.place_in_home),
-            ],
-            s,
-            pairs=True,
-        )
-    )
-    story.append(_p(_("Care and needs"), s.heading))
-    devices = listed(sheet.medical_devices)
-    if devices and sheet.power_backup:
-        devices += bracketed(_("power backup: %(backup)s") % {"backup": sheet.power_backup})
-    story.append(
-        _facts(
-            [
-                (_("Moving"), sheet.mobility),
-                (_("Care while moving"), sheet.care_while_moving),
-                (_("Mobility aids"), sheet.mobility_aids),
-                *_health_rows(
-                    sheet,
-                    [
-                        (_("Medication"), sheet.medication),
-                        (_("Medical devices"), devices),
-                        (
-                            _("How warnings reach them"),
-                            listed(sheet.communication) or _("Phone or in person"),
-                        ),
-                    ],
-                ),
-            ],
-            s,
-            pairs=True,
-        )
-    )
-    if not sheet.health_shown:
-        story.append(_p(_(HEALTH_WITHHELD), s.note))
-    story.append(_p(_("Emergency contacts"), s.heading))
-    if sheet.contacts:
-        story.append(
-            _table(
-                [[_p(_("Name"), s.body), _p(_("Relation"), s.body), _p(_("Phone"), s.body)]]
-                + [[_p(n, s.body), _p(r, s.body), _p(ph, s.body)] for n, r, ph in sheet.contacts],
-                [70 * mm, 40 * mm, 68 * mm],
-            )
-        )
-    else:
-        story.append(_p(_("No emergency contact is recorded."), s.body))
-    story += _supporters(sheet, s)
-    story += _destinations(sheet, s)
-    story.append(Spacer(1, 3 * mm))
+    """The plan's content, from a new page on. It begins with a `PageOwner` (layout.py) and
+    ends with `PageOwner(None)`, so that every page of the plan after the first names the
+    person and their ID at the top, and each page of a draft carries a large 「案」 across
+    it: `build_pdf`'s canvas draws both, in `render_plan` and in the bundle alike, and the
+    pages after the plan carry neither."""
+    title = _("Individual evacuation plan")
+    who = f"{sheet.name}{bracketed(sheet.person_id)}"
+    draft = _("Draft") if sheet.draft else ""
+    head = f"{title}{bracketed(draft) if draft else ''} ・ {who}"
+    s = replace(s, heading=ParagraphStyle("plan-heading", parent=s.heading, spaceBefore=2.5 * mm))
+    story: list[Flowable] = [
+        PageOwner(Owner(running_head=head, watermark=_("DRAFT") if sheet.draft else "")),
+        _p(f"{title}{bracketed(draft)}" if draft else title, s.title),
+    ]
+    story += _header(sheet, s)
+    story += _person(sheet, s)
+    story += _care(sheet, s)
+    story += _contacts(sheet, s)
+    story += supporters(sheet, s)
+    story += destinations(sheet, s)
     story.append(KeepTogether([_p(_("Map"), s.heading), _plan_map(sheet)]))
-    story.append(_p(_("What to take"), s.heading))
-    story.append(_p("・" + "\n・".join(_what_to_take(sheet)), s.body))
-    story.append(_p(_("Who holds copies"), s.heading))
+    # What to take in one wrapping paragraph, and who holds copies in small print: the plan of
+    # one supporter and one hazard keeps to two pages.
+    story += _section(_("What to take"), [_p("・" + "　・".join(_what_to_take(sheet)), s.body)], s)
+    story.append(Spacer(1, 1 * mm))
     story.append(
         _p(
-            _(
+            _("Who holds copies")
+            + ("：" if japanese() else ": ")
+            + _(
                 "The person and family; each supporter; the neighbourhood association; "
                 "the city's disaster office."
-            ),
-            s.body,
-        )
-    )
-    story.append(Spacer(1, 3 * mm))
-    story.append(
-        _p(
-            _(
+            )
+            + "\n"
+            + _(
                 "Supporters help as neighbours. "
                 "This plan places no legal duty or liability on them."
             ),
             s.note,
         )
     )
+    story += signatures(sheet, s)
+    story.append(PageOwner(None))  # the pages that follow, in a bundle, are not this plan's
     return story
+
+
+def _small(s: Styles) -> ParagraphStyle:
+    return ParagraphStyle("small", parent=s.note, fontSize=9, leading=12.6)
+
+
+def _header(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+    """Which version this is, who filled it in, when it is to be reviewed, the consent it
+    rests on, and what changed since the previous version."""
+    if sheet.draft:
+        version = _("Draft, not issued yet (as of %(date)s)") % {"date": _date(sheet.plan_date)}
+    else:
+        version = _("v%(version)s, issued %(date)s") % {
+            "version": sheet.version if sheet.version is not None else "—",
+            "date": _date(sheet.plan_date),
+        }
+    review = _date(sheet.review_date)
+    if sheet.review_overdue:
+        review += bracketed(_("Review overdue"))
+    consent = [sheet.consent, sheet.consent_basis, _date(sheet.consent_date)]
+    filled_in = sheet.issued_by if not sheet.draft and sheet.issued_by else None
+    story: list[Flowable] = [
+        _facts(
+            [
+                (_("Plan version and date"), version),
+                (_("Filled in by"), filled_in or settings.PRINTOUT_ISSUER),
+                (_("Next review"), review),
+                (_("Consent"), " ・ ".join(part for part in consent if part and part != "—")),
+            ],
+            s,
+            pairs=True,
+        )
+    ]
+    if sheet.review_overdue:
+        story += [
+            Spacer(1, 2 * mm),
+            _warning(
+                _("Review overdue: this plan was due to be reviewed by %(date)s.")
+                % {"date": _date(sheet.review_date)},
+                s,
+            ),
+        ]
+    small = [_("Scenario planned") + ("：" if japanese() else ": ") + (sheet.scenario or "—")]
+    if sheet.runs:
+        small.append(_("Assembled from: %(runs)s") % {"runs": listed(sheet.runs)})
+    story += [Spacer(1, 1 * mm), _p(" ・ ".join(small), _small(s))]
+    if sheet.changes:
+        story += _section(
+            _("What changed in this version"),
+            [_p("・" + "\n・".join(sheet.changes), s.body)],
+            s,
+        )
+    return story
+
+
+def _person(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+    household = _("Lives alone") if sheet.lives_alone else _("Lives with others")
+    facts = _facts(
+        [
+            (
+                _("Date of birth"),
+                _("%(date)s (age %(age)d)") % {"date": _date(sheet.birth_date), "age": sheet.age},
+            ),
+            (_("Sex"), sheet.sex),
+            (_("ID"), sheet.person_id),
+            (_("Address"), sheet.address),
+            (_("Phone"), sheet.phone),
+            (_("Neighbourhood"), sheet.neighbourhood),
+            (_("Household"), household),
+            *([(_("Language"), _language(sheet.language))] if sheet.language else []),
+            *_health_rows(sheet, [(_("Why support is needed"), listed(sheet.reasons))]),
+            (_("Usually found in the home"), sheet.place_in_home),
+        ],
+        s,
+        pairs=True,
+    )
+    return _section(_("The person"), [_p(sheet.kana, s.kana), _p(sheet.name, s.name), facts], s)
+
+
+def _language(language: str) -> str:
+    """The language the person needs, in words even if it arrives as a code (`vi`)."""
+    code = language.removeprefix("language:")
+    looks_like_code = code.isascii() and code.replace("-", "").isalpha() and len(code) <= 7
+    return language_in_words(code) if looks_like_code and code.islower() else language
+
+
+def _care(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+    devices = listed(sheet.medical_devices)
+    if devices and sheet.power_backup:
+        devices += bracketed(_("power backup: %(backup)s") % {"backup": sheet.power_backup})
+    medical = [
+        (_("Family doctor"), sheet.doctor),
+        (_("Home-visit nurse"), sheet.nurse),
+        (_("Device supplier"), sheet.device_supplier),
+    ]
+    # Device users need all three on paper, even as "—" (unknown), since someone must find
+    # them out; for others, only those recorded.
+    shown = [
+        (label, " ・ ".join(part for part in contact if part))
+        for label, contact in medical
+        if sheet.medical_devices or any(contact)
+    ]
+    rows = [
+        (_("Moving"), sheet.mobility),
+        (_("Care while moving"), sheet.care_while_moving),
+        (_("Mobility aids"), sheet.mobility_aids),
+        *_health_rows(
+            sheet,
+            [
+                (_("Medication"), sheet.medication),
+                (_("Medical devices"), devices),
+                (
+                    _("How warnings reach them"),
+                    listed(communication_in_words(need) for need in sheet.communication)
+                    or _("Phone or in person"),
+                ),
+                *shown,
+            ],
+        ),
+    ]
+    body: list[Flowable] = [_facts(rows, s, pairs=True)]
+    if not sheet.health_shown:
+        # Covers the medical contacts too: they are health data, empty in this copy.
+        body.append(_p(_(HEALTH_WITHHELD), s.note))
+    return _section(_("Care and needs"), body, s)
 
 
 def _health_rows(sheet: PlanSheet, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -211,106 +223,45 @@ def _health_rows(sheet: PlanSheet, rows: list[tuple[str, str]]) -> list[tuple[st
     return rows if sheet.health_shown else []
 
 
-def _supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
-    story: list[Flowable] = [_p(_("Supporters"), s.heading)]
-    if sheet.helpers:
-        rows: list[list[Flowable | str]] = [
-            [
-                _p(_("Name"), s.body),
-                _p(_("Phone"), s.body),
-                _p(_("Address"), s.body),
-                _p(_("Role"), s.body),
-            ]
-        ]
-        for helper in sheet.helpers:
-            roles = listed(_role_in_words(role) for role in helper.roles)
-            name = f"{helper.name}\n{helper.kana}"
-            if not helper.agreed:
-                name += "\n" + _(CANDIDATE)
-            rows.append(
-                [
-                    # A candidate's contacts are empty outside the officer's copy (sheets.py).
-                    _p(name, s.body),
-                    _p(helper.phone or "—", s.body),
-                    _p(helper.address or "—", s.body),
-                    _p(roles, s.body),
-                ]
-            )
-        story.append(_table(rows, [44 * mm, 38 * mm, 52 * mm, 44 * mm]))
-    missing = sheet.needed - len(sheet.helpers)
-    if missing > 0:
-        gap = Table(
-            [
-                [
-                    _p(
-                        _(
-                            "Not yet found: %(missing)d of %(needed)d supporters. "
-                            "The association is looking for someone."
-                        )
-                        % {"missing": missing, "needed": sheet.needed},
-                        s.body,
-                    )
-                ]
-            ],
-            colWidths=[178 * mm],
-            hAlign="LEFT",
+def _contacts(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+    """The family's emergency contacts, then whom to call in the neighbourhood and the city
+    (shaded apart), in one table."""
+    others = whom_to_call(sheet)
+    if not sheet.contacts and not others:
+        return _section(
+            _("Emergency contacts"), [_p(_("No emergency contact is recorded."), s.body)], s
         )
-        gap.setStyle(
-            TableStyle(
-                [("BACKGROUND", (0, 0), (-1, -1), WARNING), ("BOX", (0, 0), (-1, -1), 1.2, GAP)]
-            )
-        )
-        story.append(Spacer(1, 2 * mm))
-        story.append(gap)
-    return story
-
-
-def _destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
-    story: list[Flowable] = [_p(_("Where to go"), s.heading), _p(str(WHEN_TO_LEAVE), s.body)]
-    if sheet.destinations:
-        rows: list[list[Flowable | str]] = [
-            [_p(_("Hazard"), s.body), _p(_("Shelter"), s.body), _p(_("Distance"), s.body)]
-        ]
-        for place in sheet.destinations:
-            rows.append(
-                [
-                    _p(place.hazard, s.body),
-                    _p(f"{place.shelter}\n{place.address}{bracketed(place.kind)}", s.body),
-                    _p(
-                        _("%(metres)d m, about %(minutes)d min at a slow pace")
-                        % {"metres": place.distance_m, "minutes": place.walking_minutes},
-                        s.body,
-                    ),
-                ]
-            )
-        story.append(_table(rows, [34 * mm, 84 * mm, 60 * mm]))
-    else:
-        story.append(_p(_("No shelter is planned yet."), s.body))
-    story.append(Spacer(1, 2 * mm))
-    story.append(
-        _p(
-            _(
-                "If the person cannot be reached: go to the home, look where they usually are, "
-                "call the emergency contacts, and tell the association or the city at once."
-            ),
-            s.body,
-        )
+    rows = [(n, r, ph) for n, r, ph in sheet.contacts] + others
+    table = _table(
+        [[_p(_("Name"), s.body), _p(_("Relation"), s.body), _p(_("Phone"), s.body)]]
+        + [[_p(n, s.body), _p(r, s.body), _p(ph, s.body)] for n, r, ph in rows],
+        [70 * mm, 50 * mm, 58 * mm],
     )
-    return story
+    if others:
+        first = 1 + len(sheet.contacts)
+        table.setStyle(TableStyle([("BACKGROUND", (0, first), (-1, -1), NEIGHBOURS)]))
+    body: list[Flowable] = [table]
+    if not sheet.contacts:
+        body.insert(0, _p(_("No emergency contact is recorded."), s.body))
+    heading = _("Emergency contacts and whom to call") if others else _("Emergency contacts")
+    return _section(heading, body, s)
+
+
+# Whom to call outside the family, set apart from the family's own contacts.
+NEIGHBOURS = colors.Color(0.96, 0.97, 0.93)
 
 
 def _plan_map(sheet: PlanSheet) -> Flowable:
     markers = [Marker(sheet.home, HOME, _("The home"), size=3 * mm)]
     # A candidate's home is left out of copies that may not show their address.
     markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
-    # The first hazard's shelter, joined to the home by a line.
-    first = next((d.location for d in sheet.destinations if d.location), None)
-    shelter = next((d.shelter for d in sheet.destinations if d.location), "")
-    markers += [Marker(first, SHELTER, shelter, square=True)] if first else []
-    lines = [(sheet.home, first)] if first else []
+    # Each hazard's shelter once, joined to the home by a line.
+    shelters = {d.shelter: d.location for d in sheet.destinations if d.location and d.shelter}
+    markers += [Marker(at, SHELTER, name, square=True) for name, at in shelters.items()]
+    lines = [(sheet.home, at) for at in shelters.values()]
     return draw_map(
         width=178 * mm,
-        height=88 * mm,
+        height=52 * mm,
         markers=markers,
         lines=lines,
         hazard_areas=sheet.hazard_areas,
@@ -338,7 +289,7 @@ def _what_to_take(sheet: PlanSheet) -> list[str]:
 
 def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") -> bytes:
     """The plan as PDF bytes; `copy_for` (a key of COPY_LABELS) names its reader in the
-    footer."""
+    footer. Its pages after the first name the person and their ID at the top."""
     if copy_for not in COPY_LABELS:
         raise ValueError(f"unknown copy: {copy_for!r}")
     with translation.override(lang):
@@ -351,6 +302,14 @@ def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") ->
         )
 
 
-def _role_in_words(role: str) -> str:
-    """A support role as the planner names it; an unknown key as it is."""
-    return str(SupportRole(role).label) if role in SupportRole.values else role
+# The card and the bundle build on these (plan_cells holds them).
+__all__ = [
+    "CANDIDATE",
+    "HEALTH_WITHHELD",
+    "_date",
+    "_p",
+    "_role_in_words",
+    "_table",
+    "plan_flowables",
+    "render_plan",
+]

@@ -11,7 +11,7 @@ from django.utils import translation
 from planner.models import PairState, SupportAgreement
 from planner.versions import current_versions
 from printouts.bundle import render_bundle
-from printouts.card import render_family_card
+from printouts.card import card_language, render_family_card
 from printouts.plan_pdf import render_plan
 from printouts.sheets import PlanSheet, bundle_people, plan_sheet, plan_sheets
 from printouts.supporter_sheet import supporter_sheet_pdf
@@ -62,7 +62,8 @@ def print_person(
         sheet = plan_sheet(person, user=user, copy_for=copy, draft=draft)
     plan, card = out / f"plan-{person.external_id}.pdf", out / f"card-{person.external_id}.pdf"
     _write(plan, render_plan(sheet, paper_language(lang), copy_for=copy))
-    _write(card, render_family_card(sheet, lang))
+    # A Japanese card is written in easy Japanese for people whose needs call for it.
+    _write(card, render_family_card(sheet, card_language(sheet, lang)))
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=user,
         detail={"lang": lang, "copy_for": copy, "document": "draft" if draft else "issued"},

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from planner.models import CoverStatus, PairState, PlanRun, PlanVersion, SupportRole
 from planner.plans import Content, SupporterEntry, plan_contents
 from planner.versions import Change, changes_by_person, current_versions
+from printouts.layout import listed
 from registry.access import (
     Copy,
     copy_for_reader,
@@ -139,7 +140,7 @@ class PlanSheet:
     review_date: dt.date | None
     version: int | None  # the issued version (v1, v2 …); None for a draft (案)
     plan_date: dt.date | None  # the version's issue date, or the draft's date
-    scenario: str  # the scenarios the plan was assembled from, in words
+    scenario: str  # the scenarios (hazard and time slot) of the runs used, in words, listed
     needed: int
     missing: list[str]
     status: str  # the weakest CoverStatus key over its runs; "" when not planned yet
@@ -157,6 +158,7 @@ class PlanSheet:
     review_overdue: bool = False
     changes: list[str] = field(default_factory=list)  # since the previous version, in words
     runs: list[str] = field(default_factory=list)  # the runs it was assembled from, in words
+    scenarios: list[str] = field(default_factory=list)  # each scenario of those runs, in words
     slots: list[SlotCover] = field(default_factory=list)  # the four times of day, in order
     # More of the person (health ones empty when withheld, like the fields above).
     lives_alone: bool = False
@@ -259,10 +261,14 @@ def plan_sheets(
         version = issued.get(person.pk)
         helpers = _helpers(content, supporters, contacts_always=copy == Copy.OFFICER)
         sheet = _sheet(person, content, version, helpers, contacts[person.pk], areas)
+        used = [runs[pk] for pk in content["runs"] if pk in runs]
+        scenarios = list(dict.fromkeys(scenario for scenario, _label in used))
         sheet = replace(
             sheet,
             destinations=_destinations(content, shelters),
-            runs=[runs[pk] for pk in content["runs"] if pk in runs],
+            runs=[label for _scenario, label in used],
+            scenarios=scenarios,
+            scenario=listed(scenarios),
             changes=[change_in_words(c, supporters, shelters) for c in changed.get(person.pk, [])],
         )
         sheets.append(sheet if person.pk in health else _without_health(sheet))
@@ -283,13 +289,15 @@ def _referenced(contents: Iterable[Content]) -> tuple[dict[str, Supporter], dict
     )
 
 
-def _runs(contents: Iterable[Content]) -> dict[int, str]:
+def _runs(contents: Iterable[Content]) -> dict[int, tuple[str, str]]:
+    """Each run the plans use: its scenario, and the run named with its number and date."""
     ids = {pk for content in contents for pk in content["runs"]}
-    return {
-        run.pk: f"#{run.pk} {_scenario_label(run.hazard, run.slot)} "
-        f"{timezone.localdate(run.started_at).isoformat()}"
-        for run in PlanRun.objects.filter(pk__in=ids)
-    }
+    found = {}
+    for run in PlanRun.objects.filter(pk__in=ids).order_by("hazard", "slot"):
+        scenario = _scenario_label(run.hazard, run.slot)
+        date = timezone.localdate(run.started_at).isoformat()
+        found[run.pk] = (scenario, f"#{run.pk} {scenario} {date}")
+    return found
 
 
 def _scenario_label(hazard: str, slot: str) -> str:
@@ -495,7 +503,7 @@ def _sheet(
         review_date=review,
         version=version.number if version else None,
         plan_date=timezone.localdate(version.issued_at) if version else today,
-        scenario=", ".join(str(HazardKind(kind).label) for kind in hazards),
+        scenario="",
         needed=content["needs"]["needed"],
         missing=list(content["missing"]),
         status=_status(content, person),

@@ -214,11 +214,19 @@ def emergency_for_ids(
     )
 
 
+# The medical contacts reveal devices and treatment as surely as the device list does: they
+# are withheld with it, and shown beside the medication where health is visible.
 HEALTH_FIELDS = (
     "reasons",
     "medical_devices",
     "power_backup",
     "medication",
+    "doctor",
+    "doctor_phone",
+    "nurse",
+    "nurse_phone",
+    "device_supplier",
+    "device_supplier_phone",
     "communication",
     "notes",
 )

@@ -84,8 +84,15 @@ def _count_in_neighbourhood(model: type[Person] | type[Supporter]) -> Coalesce:
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(RoleAccessMixin, LeafletGeoAdmin):
     role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
-    list_display = ["code", "name", "association", "person_count", "supporter_count"]
-    search_fields = ["code", "name", "association"]
+    list_display = [
+        "code",
+        "name",
+        "association",
+        "commissioner",
+        "person_count",
+        "supporter_count",
+    ]
+    search_fields = ["code", "name", "association", "commissioner"]
     readonly_fields = ["last_import"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Neighbourhood]:
@@ -108,6 +115,19 @@ class NeighbourhoodAdmin(RoleAccessMixin, LeafletGeoAdmin):
 class EmergencyContactInline(admin.TabularInline[EmergencyContact, Person]):
     model = EmergencyContact
     extra = 1
+
+
+def _without_health(fields: Any) -> list[Any]:
+    """A fieldset's fields without the health fields; a row of fields keeps what is left."""
+    kept: list[Any] = []
+    for field in fields:
+        if isinstance(field, tuple | list):
+            row = tuple(name for name in field if name not in HEALTH_FIELDS)
+            if row:
+                kept.append(row)
+        elif field not in HEALTH_FIELDS:
+            kept.append(field)
+    return kept
 
 
 @admin.register(Person)
@@ -158,6 +178,16 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
             },
         ),
         (
+            _("Medical contacts"),
+            {
+                "fields": [
+                    ("doctor", "doctor_phone"),
+                    ("nurse", "nurse_phone"),
+                    ("device_supplier", "device_supplier_phone"),
+                ]
+            },
+        ),
+        (
             _("Status and consent"),
             {
                 "fields": [
@@ -185,10 +215,12 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
             return fieldsets
         if obj is None and role_of(request.user) == Role.OFFICER:
             return fieldsets
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in HEALTH_FIELDS]})
+        withheld = [
+            (name, {**options, "fields": _without_health(options["fields"])})
             for name, options in fieldsets
         ]
+        # A section of health fields alone is left out whole rather than shown empty.
+        return [(name, options) for name, options in withheld if options["fields"]]
 
     def get_list_display(self, request: HttpRequest) -> Any:
         # The priority reveals medical devices and care levels: only for those who see them.

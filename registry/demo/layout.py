@@ -35,6 +35,9 @@ class Area:
     name: str
     association: str
     shape: Polygon
+    association_phone: str = ""
+    commissioner: str = ""  # 民生委員
+    commissioner_phone: str = ""
 
     @cached_property
     def prepared(self) -> PreparedGeometry:
@@ -116,15 +119,30 @@ def lay_neighbourhoods(rng: random.Random, side: float) -> list[Area]:
     areas = []
     for n, (i, j) in enumerate((i, j) for j in range(cells) for i in range(cells)):
         ring = [corners[i, j], corners[i + 1, j], corners[i + 1, j + 1], corners[i, j + 1]]
+        code = f"N{n + 1:03d}"
+        # Contacts from a generator of their own, so that the ground stays what the seed gave.
+        own = random.Random(f"contacts {code} {names[n]}")
         areas.append(
             Area(
-                code=f"N{n + 1:03d}",
+                code=code,
                 name=names[n],
                 association=f"{names[n]}町内会",
                 shape=Polygon([*ring, ring[0]]),
+                association_phone=_phone(own),
+                commissioner=f"{own.choice(FAMILY_NAMES)} {own.choice(GIVEN_NAMES)}",
+                commissioner_phone=_phone(own),
             )
         )
     return areas
+
+
+# Fictional 民生委員 of the demo town.
+FAMILY_NAMES = ("石川", "小林", "加藤", "吉田", "山口", "松本", "井上", "木村", "清水", "森")
+GIVEN_NAMES = ("和子", "節子", "幸子", "洋子", "清", "茂", "勝", "博", "正子", "恵子")
+
+
+def _phone(rng: random.Random) -> str:
+    return f"0{rng.choice((7, 8, 9))}0-{rng.randint(0, 9999):04d}-{rng.randint(0, 9999):04d}"
 
 
 def river(rng: random.Random, side: float) -> LineString:

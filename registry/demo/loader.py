@@ -14,7 +14,8 @@ PERSON_COLUMNS = (
     "reasons", "mobility", "lives_alone", "medical_devices", "power_backup", "medication",
     "mobility_aids", "care_while_moving", "communication", "place_in_home", "status",
     "status_date", "review_date", "consent", "consent_date", "consent_basis", "notes",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "doctor", "doctor_phone", "nurse", "nurse_phone",
+    "device_supplier", "device_supplier_phone",
 )  # fmt: skip
 SUPPORTER_COLUMNS = (
     "external_id", "name", "kana", "address", "phone", "location", "role", "capacity",
@@ -37,6 +38,9 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
             code=area.code,
             name=area.name,
             association=area.association,
+            association_phone=area.association_phone,
+            commissioner=area.commissioner,
+            commissioner_phone=area.commissioner_phone,
             geom=plane.multipolygon(area.shape),
         )
         for area in town.ground.neighbourhoods
@@ -69,7 +73,9 @@ def demo_town_load(town: Town, progress: Progress | None = None) -> None:
              plane.ewkt_point(p.x, p.y), p.reasons, p.mobility, p.lives_alone,
              p.medical_devices, p.power_backup, p.medication, p.mobility_aids,
              p.care_while_moving, p.communication, p.place_in_home, p.status, p.status_date,
-             p.review_date, p.consent, p.consent_date, p.consent_basis, "", now, now)
+             p.review_date, p.consent, p.consent_date, p.consent_basis, "", now, now,
+             p.doctor, p.doctor_phone, p.nurse, p.nurse_phone, p.device_supplier,
+             p.device_supplier_phone)
             for p in town.persons
         ),
     )  # fmt: skip

@@ -56,6 +56,12 @@ class PersonRow:
     consent_date: dt.date | None
     consent_basis: str
     contacts: list[ContactRow] = field(default_factory=list)
+    doctor: str = ""
+    doctor_phone: str = ""
+    nurse: str = ""
+    nurse_phone: str = ""
+    device_supplier: str = ""
+    device_supplier_phone: str = ""
 
 
 @dataclass(slots=True)
@@ -156,6 +162,17 @@ PLACES_IN_HOME = (
 )
 MEDICATION = ("降圧剤", "糖尿病の薬（インスリン）", "抗てんかん薬", "心臓の薬", "睡眠薬", "")
 RELATIONS = (("長男", "male"), ("長女", "female"), ("次男", "male"), ("次女", "female"))
+# Fictional clinics, nursing stations and suppliers of the demo town.
+CLINICS = ("本町内科クリニック", "川端診療所", "緑町ファミリークリニック", "栄町在宅医療クリニック",
+           "支えあい市民病院 在宅診療部", "旭町医院")  # fmt: skip
+NURSING = ("支えあい訪問看護ステーション", "ひまわり訪問看護ステーション",
+           "さくら訪問看護ステーション", "あおば訪問看護ステーション")  # fmt: skip
+SUPPLIERS = {
+    "oxygen": ("支えあい酸素サービス", "みどり医療ガス"),
+    "ventilator": ("ライフケア機器 支えあい営業所",),
+    "suction": ("あおぞらメディカル",),
+    "dialysis": ("ライフケア機器 支えあい営業所", "あおぞらメディカル"),
+}
 
 
 def _needs(rng: random.Random, profile: str) -> tuple[list[str], str, int]:
@@ -278,7 +295,23 @@ def make_person(
         row.contacts.append(
             ContactRow(position, f"{family} {names.given(relative_sex)}", relation, mobile(rng))
         )
+    _medical_contacts(row)
     return row
+
+
+def _medical_contacts(row: PersonRow) -> None:
+    """Doctor, nursing and supplier for most people on a device. Drawn from a generator of
+    their own (seeded by the person), so that the rest of the town stays what the seed gave."""
+    if not row.medical_devices:
+        return
+    own = random.Random(f"medical {row.external_id} {row.name}")
+    if own.random() < 0.85:
+        row.doctor, row.doctor_phone = own.choice(CLINICS), landline(own)
+    if own.random() < 0.7:
+        row.nurse, row.nurse_phone = own.choice(NURSING), mobile(own)
+    if own.random() < 0.9:
+        supplier = own.choice(SUPPLIERS.get(row.medical_devices[0], SUPPLIERS["dialysis"]))
+        row.device_supplier, row.device_supplier_phone = supplier, mobile(own)
 
 
 # Availability by way of life: many supporters work away on weekdays; retired ones are home.

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from registry.importers.cells import Cell, CellError, Phone
 from registry.importers.geofiles import Feature, read_features, spatial_format
 from registry.importers.problems import InvalidRows, Problem, UnusableFile, lazy_text
 from registry.importers.staging import Counts
@@ -28,7 +29,16 @@ from registry.models.choices import HazardKind
 from registry.services import registry_assign_neighbourhoods
 
 # Shapefile attribute names are cut at ten characters.
-SHAPEFILE_NAMES = {"associatio": "association"}
+SHAPEFILE_NAMES = {"associatio": "association", "commission": "commissioner"}
+# Optional properties of a neighbourhood: a file without one keeps what is recorded (the
+# contacts are often kept in the admin rather than in the city's map), an empty one clears it.
+# Names are cut to their field's length, as the name is; phones must read as phones.
+NEIGHBOURHOOD_CONTACTS: tuple[tuple[str, Cell | None], ...] = (
+    ("association", None),
+    ("association_phone", Phone()),
+    ("commissioner", None),
+    ("commissioner_phone", Phone()),
+)
 FLOOD_RANK = re.compile(r"^A31a?_[12]05$", re.IGNORECASE)
 LANDSLIDE_CLASS = "A33_002"
 RIVER_NAME = re.compile(r"^A31a?_[12]02$", re.IGNORECASE)
@@ -160,11 +170,18 @@ def read_neighbourhoods(path: Path, options: dict[str, Any]) -> Parsed[Area]:
                 )
             )
         first.setdefault(code, feature.number)
-        values = {
-            "code": code[:32],
-            "name": name[:100],
-            "association": _text(attributes, "association")[:100],
-        }
+        values = {"code": code[:32], "name": name[:100]}
+        for key, cell in NEIGHBOURHOOD_CONTACTS:
+            if key not in attributes:
+                continue
+            raw = _text(attributes, key)
+            if cell is None or not raw:
+                values[key] = raw[:100]
+                continue
+            try:
+                values[key] = cell.parse(raw)
+            except CellError as error:
+                problems.append(Problem(feature.number, key, error.message))
         areas.append(Area(feature.number, values, feature.geom))
     if problems:
         raise InvalidRows(problems)
@@ -180,12 +197,12 @@ def write_neighbourhoods(parsed: Parsed[Area], import_id: int, options: dict[str
         if current is None:
             Neighbourhood.objects.create(**area.values, geom=area.geom, last_import_id=import_id)
             created += 1
-        elif (current.name, current.association, current.geom.hexewkb) != (
-            area.values["name"],
-            area.values["association"],
-            area.geom.hexewkb,
-        ):
-            current.name, current.association = area.values["name"], area.values["association"]
+            continue
+        # Only what the file carries is compared and written: an absent contact is kept.
+        before = [getattr(current, key) for key in area.values] + [current.geom.hexewkb]
+        if before != [*area.values.values(), area.geom.hexewkb]:
+            for key, value in area.values.items():
+                setattr(current, key, value)
             current.geom, current.last_import_id = area.geom, import_id
             current.save()
             updated += 1

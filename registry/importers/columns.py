@@ -20,6 +20,10 @@ class Column:
     cell: Cell = field(default_factory=Text)
     required: bool = False
     default: Any = None
+    # A file without the column leaves the record's value alone (None in the row); an empty
+    # cell still gives the default. For columns added to a format after cities began to
+    # send it: their older files must not wipe what was entered since.
+    kept_when_absent: bool = False
 
     def parse(self, raw: str) -> Any:
         raw = raw.strip()
@@ -97,6 +101,9 @@ class Schema:
             values: dict[str, Any] = {}
             for column in self.columns:
                 index = positions.get(column.key)
+                if index is None and column.kept_when_absent:
+                    values[column.key] = None
+                    continue
                 raw = cells[index] if index is not None and index < len(cells) else ""
                 try:
                     values[column.key] = column.parse(raw)

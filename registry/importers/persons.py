@@ -44,6 +44,18 @@ from registry.models.choices import (
 
 LEAVING_STATUSES = (PersonStatus.MOVED, PersonStatus.DECEASED, PersonStatus.INSTITUTIONALISED)
 
+# Who to call about a device or a treatment. Added after cities began to send the list, so a
+# file without these columns keeps what is recorded (an empty cell still clears it).
+MEDICAL_CONTACT_COLUMNS = (
+    ("doctor", "かかりつけ医", Text(100)),
+    ("doctor_phone", "かかりつけ医電話番号", Phone()),
+    ("nurse", "訪問看護", Text(100)),
+    ("nurse_phone", "訪問看護電話番号", Phone()),
+    ("device_supplier", "機器業者", Text(100)),
+    ("device_supplier_phone", "機器業者電話番号", Phone()),
+)
+MEDICAL_CONTACTS = tuple(key for key, _label, _cell in MEDICAL_CONTACT_COLUMNS)
+
 SCHEMA = Schema(
     (
         Column("id", "識別番号", Text(64), required=True),
@@ -78,6 +90,10 @@ SCHEMA = Schema(
         Column("emergency_contact_relation", "緊急連絡先続柄", Text(50), default=""),
         Column("emergency_contact_phone", "緊急連絡先電話番号", Phone(), default=""),
         Column("notes", "備考", Text(2000), default=""),
+        *(
+            Column(key, label, cell, default="", kept_when_absent=True)
+            for key, label, cell in MEDICAL_CONTACT_COLUMNS
+        ),
     )
 )
 
@@ -103,7 +119,9 @@ UPSERT = Upsert(
         ("consent_date", "date"),
         ("status", "text"),
         ("notes", "text"),
+        *((key, "text") for key in MEDICAL_CONTACTS),
     ),
+    kept_when_null=dict.fromkeys(MEDICAL_CONTACTS, "''"),
     staging_only=(("ec_name", "text"), ("ec_relation", "text"), ("ec_phone", "text")),
     # Fields Sasaeai keeps beyond the city's list start empty and are never overwritten.
     on_insert={
@@ -158,6 +176,7 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
                 point_ewkt(v["lon"], v["lat"]), codes.get(v["neighbourhood"] or ""), v["reasons"],
                 v["mobility"], v["lives_alone"], v["medical_devices"], v["communication"],
                 v["consent"], v["consent_date"], v["status"], v["notes"],
+                *(v[key] for key in MEDICAL_CONTACTS),
                 v["emergency_contact_name"], v["emergency_contact_relation"],
                 v["emergency_contact_phone"],
             )
@@ -239,6 +258,7 @@ def export_rows(user: Any = None) -> list[dict[str, Any]]:
                 "emergency_contact_relation": contact.relation if contact else "",
                 "emergency_contact_phone": contact.phone if contact else "",
                 "notes": person.notes,
+                **{key: getattr(person, key) for key in MEDICAL_CONTACTS},
             }
         )
     return rows

@@ -32,6 +32,9 @@ class Upsert:
     on_update: dict[str, str] = field(default_factory=dict)
     # Columns of the target to leave alone on update (the format carries them for new rows).
     insert_only: frozenset[str] = frozenset()
+    # Columns where NULL in staging means "the file did not say": an update keeps the
+    # target's value, an insert writes the SQL expression given here.
+    kept_when_null: dict[str, str] = field(default_factory=dict)
     # More reasons to count a row as changed: a LEFT JOIN on the target `t` and a condition.
     extra_join: str = ""
     extra_differs: str = ""
@@ -44,9 +47,23 @@ class Upsert:
         # Geography has no exact equality operator: compare the binary forms.
         return f"ST_AsBinary({alias}.{column})" if kind == "geography" else f"{alias}.{column}"
 
+    def _source(self, column: str) -> str:
+        """The value a row of the file gives a column of an existing record."""
+        return (
+            f"COALESCE(s.{column}, t.{column})" if column in self.kept_when_null else f"s.{column}"
+        )
+
+    def _inserted(self, column: str) -> str:
+        """The value a row of the file gives a column of a new record."""
+        kept = self.kept_when_null.get(column)
+        return f"COALESCE(s.{column}, {kept})" if kept is not None else f"s.{column}"
+
     def _differs(self) -> str:
         compared = [(c, k) for c, k in self.columns if c not in self.insert_only]
-        source = ", ".join(self._compared("s", c, k) for c, k in compared)
+        source = ", ".join(
+            self._source(c) if c in self.kept_when_null else self._compared("s", c, k)
+            for c, k in compared
+        )
         target = ", ".join(self._compared("t", c, k) for c, k in compared)
         condition = f"(ROW({source}) IS DISTINCT FROM ROW({target}))"
         return f"({condition} OR {self.extra_differs})" if self.extra_differs else condition
@@ -84,7 +101,7 @@ def write_changes(upsert: Upsert, params: dict[str, Any]) -> list[str]:
     fill %(name)s placeholders in the on_* expressions."""
     key, stage, table = upsert.key, upsert.stage, upsert.table
     updated_columns = [c for c, _ in upsert.columns if c not in upsert.insert_only]
-    assignments = [f"{c} = s.{c}" for c in updated_columns]
+    assignments = [f"{c} = {upsert._source(c)}" for c in updated_columns]
     assignments += [f"{c} = {expr}" for c, expr in {**upsert.on_write, **upsert.on_update}.items()]
     inserted = [c for c, _ in upsert.columns]
     insert_exprs = {**upsert.on_insert, **upsert.on_write}
@@ -106,7 +123,8 @@ def write_changes(upsert: Upsert, params: dict[str, Any]) -> list[str]:
         cursor.execute(
             f"""
             INSERT INTO {table} ({key}, {", ".join([*inserted, *insert_exprs])})
-            SELECT s.{key}, {", ".join([*(f"s.{c}" for c in inserted), *insert_exprs.values()])}
+            SELECT s.{key},
+                   {", ".join([*(upsert._inserted(c) for c in inserted), *insert_exprs.values()])}
             FROM {stage} s
             WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})
             RETURNING {key}

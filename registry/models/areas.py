@@ -19,6 +19,14 @@ class Neighbourhood(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     association = models.CharField(_("association"), max_length=100, blank=True)
+    association_phone = models.CharField(_("association's phone"), max_length=32, blank=True)
+    commissioner = models.CharField(
+        _("welfare commissioner"),
+        max_length=100,
+        blank=True,
+        help_text=_("The 民生委員 who looks after the area."),
+    )
+    commissioner_phone = models.CharField(_("commissioner's phone"), max_length=32, blank=True)
     last_import = last_import_field()
     # Default GiST index: serves "which neighbourhood holds this home" lookups.
     geom = models.MultiPolygonField(_("area"), srid=4326)
@@ -34,6 +42,14 @@ class Neighbourhood(models.Model):
                 violation_error_message=_("The neighbourhood's area is not a valid polygon."),
             ),
             models.CheckConstraint(condition=~Q(code=""), name="neighbourhood_code_not_empty"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__regex": r"^[0-9+() -]*$"}),
+                    name=f"neighbourhood_{field}_digits",
+                    violation_error_message=_("A phone number holds digits, spaces, +, - and ()."),
+                )
+                for field in ("association_phone", "commissioner_phone")
+            ),
         ]
 
     def __str__(self) -> str:

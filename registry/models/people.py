@@ -51,6 +51,9 @@ HAZARD_SEVERITY_RULES: tuple[tuple[str, int | None, int], ...] = (
 )
 OTHER_HAZARD_SEVERITY = 1
 
+# The medical contacts' phone fields, held to the same digits as the person's own phone.
+MEDICAL_CONTACT_PHONES = ("doctor_phone", "nurse_phone", "device_supplier_phone")
+
 # One communication key (validators) and a whole list joined by \x1f (the database check).
 _COMMUNICATION_KEY = r"(hearing|visual|cognitive|language:[a-z]{2,3})"
 _COMMUNICATION_PATTERN = rf"^({_COMMUNICATION_KEY}(\x1f|$))*$"
@@ -165,6 +168,15 @@ class Person(models.Model):
     medical_devices = key_list(MedicalDevice, verbose_name=_("medical devices"), blank=True)
     power_backup = models.CharField(_("power backup"), max_length=200, blank=True)
     medication = models.TextField(_("medication"), blank=True)
+    # Who to call about a device or a treatment when the power fails or the person is moved.
+    doctor = models.CharField(_("family doctor"), max_length=100, blank=True)
+    doctor_phone = models.CharField(_("family doctor's phone"), max_length=32, blank=True)
+    nurse = models.CharField(_("home-visit nursing"), max_length=100, blank=True)
+    nurse_phone = models.CharField(_("home-visit nursing phone"), max_length=32, blank=True)
+    device_supplier = models.CharField(_("device supplier"), max_length=100, blank=True)
+    device_supplier_phone = models.CharField(
+        _("device supplier's phone"), max_length=32, blank=True
+    )
     mobility_aids = models.CharField(_("mobility aids"), max_length=200, blank=True)
     care_while_moving = models.TextField(_("care needed while moving"), blank=True)
     communication = ArrayField(
@@ -266,6 +278,14 @@ class Person(models.Model):
                 condition=Q(phone__regex=r"^[0-9+() -]*$"),
                 name="person_phone_digits",
                 violation_error_message=_("A phone number holds digits, spaces, +, - and ()."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__regex": r"^[0-9+() -]*$"}),
+                    name=f"person_{field}_digits",
+                    violation_error_message=_("A phone number holds digits, spaces, +, - and ()."),
+                )
+                for field in MEDICAL_CONTACT_PHONES
             ),
             models.CheckConstraint(
                 condition=Q(birth_date__gte=dt.date(1890, 1, 1)),

@@ -48,7 +48,8 @@ def make_sheet(person_id: str, address: str, **fields: Any) -> PlanSheet:
             kind="指定避難所", distance_m=400, location=at(0, 400), hazard_key="flood",
         )],
         "home": at(0, 0), "outline": square(-500, -500, 500, 500), "draft": False,
-        "runs": ["#7 洪水 / 平日・夜（2026-04-01）"], "mobility_key": "wheelchair",
+        "runs": ["#7 洪水 / 平日・夜（2026-04-01）"], "scenarios": ["洪水 / 平日・夜"],
+        "mobility_key": "wheelchair",
         "device_keys": ["oxygen"],
     }  # fmt: skip
     return PlanSheet(**{**values, **fields})

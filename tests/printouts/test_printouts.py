@@ -300,3 +300,15 @@ def test_the_command_prints_a_supporters_own_sheet_of_the_people_they_agreed_to_
     assert flat("山田 花子") in after and flat("支えあい市本町1番1号") in after
     with pytest.raises(CommandError, match="no supporter with ID 'S-9'"):
         call_command("print_plans", out=str(tmp_path), supporter="S-9", stdout=out)
+
+
+def test_a_japanese_card_is_in_easy_japanese_for_someone_who_needs_it(town, tmp_path: Path):
+    Person.objects.filter(pk=town["hanako"].pk).update(communication=["language:vi"])
+    call_command("issue_plans", stdout=io.StringIO())
+
+    call_command("print_plans", out=str(tmp_path), person="P-1", stdout=io.StringIO())
+
+    card = text_of((tmp_path / "card-P-1.pdf").read_bytes())
+    plan = text_of((tmp_path / "plan-P-1.pdf").read_bytes())
+    assert flat("どこへ にげますか") in card
+    assert "ベトナム語" in plan and "language:" not in plan

@@ -122,7 +122,7 @@ def test_it_moves_a_shelter_when_its_marker_is_dragged(officer_client, town):
 
     response = officer_client.post(url, data)
 
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.context["adminform"].form.errors
     moved.refresh_from_db()
     assert (round(moved.location.x, 6), round(moved.location.y, 6)) == (139.331, 35.362)
     assert (moved.kind, moved.capacity, moved.barrier_free) == ("shelter", 120, True)
@@ -147,3 +147,31 @@ def test_it_shows_a_clear_error_for_a_shelter_outside_japan(officer_client, town
     assert "The shelter lies outside Japan." in response.content.decode()
     shelter.refresh_from_db()
     assert round(shelter.location.x, 2) == 139.32
+
+
+def test_an_officer_edits_a_neighbourhoods_association_phone_and_commissioner(officer_client, town):
+    area = town[Neighbourhood]
+    url = reverse("admin:registry_neighbourhood_change", args=[area.pk])
+    page = officer_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["geom"] = area.geom.json  # the map widget posts GeoJSON
+
+    response = officer_client.post(url, {**data, "association_phone": "090-4000-0001",
+                                         "commissioner": "石川 和子",
+                                         "commissioner_phone": "080-4000-0002"})  # fmt: skip
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    area.refresh_from_db()
+    assert (area.association_phone, area.commissioner, area.commissioner_phone) == (
+        "090-4000-0001",
+        "石川 和子",
+        "080-4000-0002",
+    )
+    refused = officer_client.post(
+        url, {**data, "commissioner_phone": "自宅"}, headers={"accept-language": "en"}
+    )
+    assert refused.status_code == 200
+    assert "A phone number holds digits" in str(refused.context["adminform"].form.errors)
+    area.refresh_from_db()
+    assert area.commissioner_phone == "080-4000-0002"

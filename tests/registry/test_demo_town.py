@@ -121,3 +121,19 @@ def test_it_refuses_to_build_over_existing_data():
     call_command("make_demo_town", "--if-empty", stdout=out, seed=99, people=5)
     assert "left as it is" in out.getvalue()
     assert Person.objects.count() == 120
+
+
+@pytest.mark.django_db
+def test_it_gives_device_users_medical_contacts_and_areas_their_commissioners():
+    call_command("make_demo_town", seed=3, stdout=StringIO(), people=600, supporters=300)
+
+    on_devices = Person.objects.exclude(medical_devices=[])
+    assert on_devices.exclude(doctor="").exists() and on_devices.exclude(nurse="").exists()
+    assert on_devices.exclude(device_supplier="").exists()
+    assert not Person.objects.filter(medical_devices=[]).exclude(doctor="").exists()
+    phones = on_devices.exclude(doctor_phone="").values_list("doctor_phone", flat=True)
+    assert all(phone.startswith("0463-") for phone in phones)
+    areas = Neighbourhood.objects.all()
+    assert not areas.filter(commissioner="").exists()
+    assert not areas.filter(association_phone="").exists()
+    assert len(set(areas.values_list("commissioner_phone", flat=True))) == areas.count()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client, RequestFactory
@@ -434,3 +435,78 @@ def test_looks_through_the_admin_history_and_autocomplete_are_recorded_and_marke
     listed = AuditEntry.objects.filter(action="list", detail__page="autocomplete").latest("pk")
     assert refused.pk in listed.object_ids and listed.emergency == disclosure
     assert "内" not in json.dumps(listed.detail, ensure_ascii=False)  # the term typed is not kept
+
+
+# --- the medical contacts are health details ------------------------------------------------
+
+MEDICAL_CONTACTS = {
+    "doctor": "秘密内科クリニック",
+    "doctor_phone": "0463-98-0001",
+    "nurse": "秘密訪問看護ステーション",
+    "nurse_phone": "090-9800-0002",
+    "device_supplier": "秘密酸素サービス",
+    "device_supplier_phone": "080-9800-0003",
+}
+
+
+def with_medical_contacts(world: dict[str, Any]) -> Person:
+    Person.objects.filter(pk=world["people"]["in_consent"].pk).update(**MEDICAL_CONTACTS)
+    return Person.objects.get(pk=world["people"]["in_consent"].pk)
+
+
+def test_a_commissioner_reads_no_medical_contact_through_any_door(world):
+    person = with_medical_contacts(world)
+    client = client_for(world["users"]["commissioner"])
+
+    texts = {
+        "plan": person_pdf(world, "commissioner", "in_consent"),
+        "card": person_pdf(world, "commissioner", "in_consent", what="card"),
+        "bundle": bundle_pdf(world, "commissioner"),
+        "page": client.get(reverse("person", args=[person.pk])).content.decode(),
+        "admin": client.get(
+            reverse("admin:registry_person_change", args=[person.pk])
+        ).content.decode(),
+    }
+
+    assert flat("内田 同意") in texts["plan"] and "内田 同意" in texts["page"]
+    for door, text in texts.items():
+        for value in MEDICAL_CONTACTS.values():
+            assert value not in text and flat(value) not in text, (door, value)
+
+
+def test_the_association_and_the_officer_read_the_medical_contacts_beside_the_medication(world):
+    person = with_medical_contacts(world)
+
+    for role in ("association", "officer"):
+        client = client_for(world["users"][role])
+        page = client.get(reverse("person", args=[person.pk])).content.decode()
+        admin_page = client.get(
+            reverse("admin:registry_person_change", args=[person.pk])
+        ).content.decode()
+        details = page.split('id="details"')[1].split("</table>")[0]
+        for value in MEDICAL_CONTACTS.values():
+            assert value in details, (role, value)
+            assert value in admin_page, (role, value)
+        assert details.index("秘密の薬A") < details.index(MEDICAL_CONTACTS["doctor"])
+        assert 'href="tel:' in details.split(MEDICAL_CONTACTS["doctor"])[1]
+
+
+def test_the_admin_leaves_out_the_medical_contacts_section_where_health_is_withheld(world):
+    person = with_medical_contacts(world)
+    request = RequestFactory().get("/admin/registry/person/")
+    person_admin = admin.site._registry[Person]
+
+    request.user = world["users"]["commissioner"]
+    withheld = person_admin.get_fieldsets(request, person)
+    request.user = world["users"]["officer"]
+    shown = person_admin.get_fieldsets(request, person)
+
+    def fields(fieldsets: Any) -> list[str]:
+        return list(flatten_fieldsets(fieldsets))
+
+    assert not set(fields(withheld)) & set(MEDICAL_CONTACTS)
+    assert all(options["fields"] for _name, options in withheld)  # no empty section
+    assert set(MEDICAL_CONTACTS) <= set(fields(shown))
+    assert ("doctor", "doctor_phone") in next(
+        options["fields"] for _name, options in shown if "doctor" in fields([(_name, options)])
+    )

@@ -1,0 +1,188 @@
+"""The small parts the individual plan is built of, shared with the bundle and the family card:
+paragraphs, tables that never leave a header alone at a page foot, dates as families read
+them, and every key of the registry or the planner in words (no raw code reaches paper)."""
+
+import datetime as dt
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+from planner.models import SupportRole
+from printouts.dates import iso_and_wareki
+from printouts.layout import SHADE, WARNING, Styles, japanese
+from printouts.maps import GAP
+from registry.models.choices import CommunicationNeed, TimeSlot
+
+HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
+# A supporter the planner proposed who has not said yes: named, never shown as settled.
+CANDIDATE = gettext_noop("Candidate (not yet agreed)")
+# A candidate who has been asked and whose answer is pending (PairState "asked").
+ASKED = gettext_noop("Asked, answer pending")
+
+
+def _p(text: object, style: object) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _date(value: dt.date | None) -> str:
+    """A date a family reads: on Japanese paper with its era date beside it."""
+    if value is None:
+        return "—"
+    return iso_and_wareki(value) if japanese() else value.isoformat()
+
+
+def _table(
+    rows: Sequence[Sequence[Flowable | str]], widths: Sequence[float], header: bool = True
+) -> Table:
+    """A ruled table; with `header`, its first row is shaded and repeated on each page the
+    table runs onto, so that a continued table still says what its columns are."""
+    table = Table(list(rows), colWidths=list(widths), hAlign="LEFT", repeatRows=1 if header else 0)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.Color(0.6, 0.6, 0.6)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _warning(text: str, s: Styles, width: float = 178 * mm) -> Table:
+    """A boxed warning on a light orange ground: what a reader must not miss."""
+    box = Table([[_p(text, s.body)]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(
+        TableStyle([("BACKGROUND", (0, 0), (-1, -1), WARNING), ("BOX", (0, 0), (-1, -1), 1.2, GAP)])
+    )
+    return box
+
+
+# A table cell's padding on each side (ReportLab's default), which a label's width must leave.
+CELL_PADDING = 6
+
+
+def _word_width(
+    texts: Sequence[str], style: ParagraphStyle, padding: float = CELL_PADDING
+) -> float:
+    """The width a column needs so that none of the words of `texts` is cut in two, in a
+    language that breaks only between words; 0 in Japanese, which breaks anywhere."""
+    if japanese():
+        return 0
+    words = [word for text in texts for word in text.split()]
+    widest = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+    return widest + 2 * padding + 1
+
+
+def _label_width(labels: Sequence[str], style: ParagraphStyle, least: float) -> float:
+    """The label column's width: `least`, or in a language that breaks only between words,
+    enough for the longest word of any label ("Neighbourhood"), which would otherwise be cut
+    in two. Japanese keeps `least`: it breaks anywhere."""
+    return max(least, _word_width(labels, style))
+
+
+def _facts(rows: Sequence[tuple[str, str]], s: Styles, *, pairs: bool = False) -> Table:
+    """Label and value rows; with `pairs`, two of them side by side to save paper."""
+    cells: list[list[Flowable | str]] = [
+        [_p(label, s.label), _p(value or "—", s.body)] for label, value in rows
+    ]
+    labels = [label for label, _value in rows]
+    if not pairs:
+        label = _label_width(labels, s.label, 44 * mm)
+        return _table(cells, [label, 178 * mm - label], header=False)
+    if len(cells) % 2:
+        cells.append(["", ""])
+    joined = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
+    label = _label_width(labels, s.label, 30 * mm)
+    value = 89 * mm - label
+    return _table(joined, [label, value, label, value], header=False)
+
+
+class _KeepStart(KeepTogether):
+    """A heading and what follows it, kept on one page as far as its start: the heading, what
+    comes before the first table, and that table's header and first row. A heading or a table
+    header is never left alone at a page foot, and a long table still starts where it is
+    rather than leaving half a page blank."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        self.wrap(aW, aH)
+        content = list(self._content)
+        if aH >= self._H or self._start_height(aW, aH) <= aH:
+            return content
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            return content  # at the top of a page already: a new page would not help
+        return [self.FrameBreak(), *content]
+
+    def _start_height(self, aW: float, aH: float) -> float:
+        height = 0.0
+        for flowable in self._content:
+            _w, h = flowable.wrap(aW, aH)
+            height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            if isinstance(flowable, Table):
+                rows: list[float] = flowable._rowHeights[:2]
+                return float(height + sum(rows) + 2)  # a point or two to spare
+            height += h
+        return height
+
+
+def _section(heading: str, body: Sequence[Flowable], s: Styles) -> list[Flowable]:
+    """A heading and its body, the heading never alone at a page foot."""
+    return [_KeepStart([_p(heading, s.heading), *body])] if body else [_p(heading, s.heading)]
+
+
+# --- keys in words ---------------------------------------------------------------------------
+
+
+def _role_in_words(role: str) -> str:
+    """A support role as the planner names it; an unknown key as it is."""
+    return str(SupportRole(role).label) if role in SupportRole.values else role
+
+
+def slot_in_words(slot: str) -> str:
+    """A time slot (TimeSlot key) as its label."""
+    return str(TimeSlot(slot).label) if slot in TimeSlot.values else slot
+
+
+# ISO 639 codes that Django's language table knows only by a script or region variant.
+_LANGUAGE_ALIASES = {"zh": "zh-hans", "pt": "pt-br", "sr": "sr-latn"}
+
+
+def language_in_words(code: str) -> str:
+    """An ISO 639 code (`vi`, or `language:vi` as communication needs write it) as the
+    language's name in the active language (ベトナム語); Django's own table names them."""
+    code = code.removeprefix("language:").strip().lower()
+    for candidate in (_LANGUAGE_ALIASES.get(code, code), code):
+        try:
+            return str(translation.get_language_info(candidate)["name_translated"])
+        except KeyError:
+            continue
+    return _("Language %(code)s") % {"code": code.upper()}
+
+
+def communication_in_words(need: str) -> str:
+    """A communication need in words: the registry's labels, or a needed language by name.
+    A key may reach here unlabelled (`language:vi`); a label passes through."""
+    if need.startswith("language:"):
+        return language_in_words(need)
+    if need in CommunicationNeed.values:
+        return str(CommunicationNeed(need).label)
+    return need
+
+
+def state_in_words(state: str) -> str:
+    """A supporter's agreement state on paper: nothing for one who agreed; the candidate's
+    mark otherwise, and for one who was asked, that the answer is pending."""
+    if state == "agreed":
+        return ""
+    if state == "asked":
+        return f"{_(CANDIDATE)}\n{_(ASKED)}"
+    return _(CANDIDATE)
