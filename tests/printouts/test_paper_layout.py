@@ -173,6 +173,10 @@ def test_it_compares_the_numbers_in_addresses_and_ids_as_numbers():
         "本町１番５号", "本町2番", "本町11番1号", "本町11番13号", "本町19番18号",
     ]  # fmt: skip
     assert sorted(ids, key=natural_key) == ["P-9", "P-10", "P-100", "Q-1"]
+    kanji = ["本町十丁目1番", "本町三丁目二十番", "本町三丁目三番", "本町2丁目", "一宮1番"]
+    assert sorted(kanji, key=natural_key) == [
+        "一宮1番", "本町2丁目", "本町三丁目三番", "本町三丁目二十番", "本町十丁目1番",
+    ]  # fmt: skip
 
 
 def test_the_roster_lists_people_by_address_as_one_walks_the_streets(crowded):
