@@ -131,9 +131,9 @@ class Counts:
     def of(cls, sheets: list[PlanSheet]) -> "Counts":
         planned = [sheet for sheet in sheets if sheet.shareable]
         return cls(
-            none_found=sum(1 for s in planned if not s.helpers and s.needed > 0),
-            some_found=sum(1 for s in planned if 0 < len(s.helpers) < s.needed),
-            all_found=sum(1 for s in planned if len(s.helpers) >= s.needed),
+            none_found=sum(1 for s in planned if not s.found and s.needed > 0),
+            some_found=sum(1 for s in planned if 0 < s.found < s.needed),
+            all_found=sum(1 for s in planned if s.found >= s.needed),
             awaiting_agreement=sum(1 for s in planned if any(not h.agreed for h in s.helpers)),
             no_consent=len(sheets) - len(planned),
         )
@@ -288,7 +288,7 @@ def _roster_supporters(sheet: PlanSheet) -> str:
     status = _status(sheet)
     if sheet.needed:
         found = _("%(found)d of %(needed)d found") % {
-            "found": len(sheet.helpers),
+            "found": min(sheet.found, sheet.needed),
             "needed": sheet.needed,
         }
         status = listed([status, found])

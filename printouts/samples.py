@@ -19,6 +19,7 @@ SAMPLES_DATABASE = "sasaeai_samples"
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasaeai.settings")
+    os.environ.setdefault("SASAEAI_CITY_PHONE", "0463-00-0000")  # as the demo sets it
     if not os.environ.get("DATABASE_URL"):
         os.environ["SASAEAI_LOCAL_DB_NAME"] = SAMPLES_DATABASE
     import django
@@ -46,7 +47,7 @@ def _first_pages(pdf: bytes, count: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/samples"))
-    parser.add_argument("--neighbourhood", default="N03")
+    parser.add_argument("--neighbourhood", default="N001")
     args = parser.parse_args()
     _django()
 

@@ -179,6 +179,13 @@ class PlanSheet:
     device_keys: list[str] = field(default_factory=list)
     communication_keys: list[str] = field(default_factory=list)
 
+    @property
+    def found(self) -> int:
+        """Supporters found at the least covered time of day that was planned: a helper by
+        night and another by day are not two helpers at once."""
+        counts = [len(slot.helpers) for slot in self.slots if slot.planned]
+        return min(counts) if counts else len(self.helpers)
+
 
 def _labels(choices: type, keys: list[str]) -> list[str]:
     labels = dict(choices.choices)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from printouts.bundle import Counts, in_roster_order, plan_round, render_bundle
 from printouts.needs import key_needs
-from printouts.sheets import Destination, Helper, PlanSheet
+from printouts.sheets import Destination, Helper, PlanSheet, SlotCover
 from tests.factories import at, square
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,14 @@ def test_the_roster_type_is_12_pt_or_larger(sheets):
     roster.extract_text(visitor_text=visit)
     footer_size = 9
     assert min(size for size in sizes if size != footer_size) >= 12
+
+
+def test_supporters_found_count_at_the_least_covered_time_of_day():
+    night = SlotCover("weekday_night", "平日・夜", ["佐藤", "鈴木"], planned=True)
+    day = SlotCover("weekend_day", "休日・昼", ["田中"], planned=True)
+    unplanned = SlotCover("weekday_day", "平日・昼", [], planned=False)
+    sheet = make_sheet("P-1", "本町1番", slots=[night, day, unplanned],
+                       helpers=[helper("佐藤"), helper("鈴木"), helper("田中")])  # fmt: skip
+
+    assert sheet.found == 1
+    assert Counts.of([sheet]).some_found == 1
