@@ -31,6 +31,14 @@ AFTER_LOGIN: dict[str, tuple[Promise, bool]] = {
           "Please confirm or reject again."),
         False,
     ),
+    "agreement": (
+        _("Your session had expired, so the step was not recorded. Please record it again."),
+        False,
+    ),
+    "issue": (
+        _("Your session had expired, so no plan was issued. Please issue again."),
+        False,
+    ),
     "review": (
         _("Your session had expired, so the review was not recorded. It is filled in again "
           "below: check it and record it."),

@@ -8,14 +8,37 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from planner.agreements import STEPS
+from planner.models import AskedHow
 from registry.models import Neighbourhood, Supporter
 from registry.models.choices import HazardKind, TimeSlot
 
 
 class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("supporter", "supporter"), ("shelter", "shelter")])
+    # Supporters are asked and answer through PairStepForm; a shelter is confirmed here.
+    kind = forms.ChoiceField(choices=[("shelter", "shelter")])
     assignment = forms.IntegerField(min_value=1)
     decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("reject", _("Reject"))])
+
+
+class StepForm(forms.Form):
+    """One step of asking someone to agree (planner.agreements): how they were asked matters
+    only to `ask` and to an answer recorded without an asking before it."""
+
+    step = forms.ChoiceField(choices=[(step, step) for step in STEPS])
+    how = forms.ChoiceField(choices=AskedHow.choices, required=False)
+
+    def clean_how(self) -> str:
+        return self.cleaned_data.get("how") or AskedHow.IN_PERSON
+
+
+class PairStepForm(StepForm):
+    supporter = forms.IntegerField(min_value=1)
+
+
+class FamilyStepForm(StepForm):
+    # The version the page showed: a step is never recorded on a newer one unseen.
+    version = forms.IntegerField(min_value=1)
 
 
 class ReviewForm(forms.Form):

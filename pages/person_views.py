@@ -1,5 +1,6 @@
 """A person's page: what the user may see of them, the plan of the scenario chosen with a
-confirm or reject for each assignment, and the family's reviews."""
+confirm or reject for its shelter, the supporters' agreement and the issued versions (whose
+steps pages.agreement_views records), and the family's reviews."""
 
 from typing import Any
 
@@ -11,12 +12,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pages.agreements import person_pairs, person_version
 from pages.expired import form_after_login, login_required_form
 from pages.forms import DecisionForm, ReviewForm
 from pages.lookups import DECIDERS, person_for
 from pages.scenarios import chosen_scenario, emergency_hazards, scenario_query
 from planner.decisions import assignment_decide, plan_review_create
-from planner.models import PersonPlan, PlanRun, ShelterAssignment, SupporterAssignment
+from planner.models import (
+    AskedHow,
+    PersonPlan,
+    PlanRun,
+    ShelterAssignment,
+    SupporterAssignment,
+)
 from registry.access import HEALTH_FIELDS, can_see_health, role_of
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
@@ -50,7 +58,7 @@ def _context(
     shown = ["mobility", "care_while_moving", "mobility_aids", "place_in_home"]
     if health:
         shown += HEALTH_FIELDS
-    details = [(_label(name), _value(person, name)) for name in shown]
+    details = _details(person, shown)
     return {
         "person": person,
         "scenario": scenario,
@@ -64,7 +72,40 @@ def _context(
         "contacts": person.emergency_contacts.all(),
         # Says why a person who has not consented is shown at all.
         "under_emergency": bool(emergency_hazards(person)),
+        **_agreement_context(request, person),
     }
+
+
+def _agreement_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    """The supporters' agreement, step by step, and the issued versions."""
+    pairs = person_pairs(request.user, person)
+    return {
+        "pairs": pairs,
+        "pair_states": {row.supporter_pk: row.state for row in pairs.rows + pairs.declined},
+        "version": person_version(request.user, person),
+        "asked_how": AskedHow.choices,
+    }
+
+
+# A medical contact's name field and its phone, shown as one row when either is filled.
+MEDICAL_CONTACTS = {"doctor": "doctor_phone", "nurse": "nurse_phone",
+                    "device_supplier": "device_supplier_phone"}  # fmt: skip
+
+
+def _details(person: Person, shown: list[str]) -> list[tuple[str, object, str]]:
+    """(label, value, phone) rows in the order given; a medical contact is one row with its
+    phone, left out when nothing is recorded."""
+    rows = []
+    for name in shown:
+        if name in MEDICAL_CONTACTS.values():
+            continue
+        if name in MEDICAL_CONTACTS:
+            phone = getattr(person, MEDICAL_CONTACTS[name])
+            if getattr(person, name) or phone:
+                rows.append((_label(name), getattr(person, name), phone))
+            continue
+        rows.append((_label(name), _value(person, name), ""))
+    return rows
 
 
 def _label(name: str) -> str:
@@ -99,6 +140,8 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     # A form posted when the session had expired: say what to redo, fill the review again.
     form_after_login(request, "decision")
+    form_after_login(request, "agreement")
+    form_after_login(request, "issue")
     kept = form_after_login(request, "review")
     review_form = ReviewForm(initial=kept.dict()) if kept is not None else None
     return render(request, "pages/person.html", _context(request, person, review_form))
@@ -122,9 +165,8 @@ def person_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("That decision could not be read."))
         return redirect(_person_url(request, person.pk))
-    model = SupporterAssignment if form.cleaned_data["kind"] == "supporter" else ShelterAssignment
     assignment = (
-        model.objects.filter(pk=form.cleaned_data["assignment"], person=person)
+        ShelterAssignment.objects.filter(pk=form.cleaned_data["assignment"], person=person)
         .select_related("run")
         .first()
     )

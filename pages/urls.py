@@ -1,6 +1,13 @@
 from django.urls import path
 
-from pages import paper_views, person_views, run_views, supporter_views, views
+from pages import (
+    agreement_views,
+    paper_views,
+    person_views,
+    run_views,
+    supporter_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -10,6 +17,9 @@ urlpatterns = [
         "areas/<str:code>/bundle.pdf", paper_views.neighbourhood_bundle, name="neighbourhood_bundle"
     ),
     path("areas/<str:code>/cards.pdf", paper_views.neighbourhood_cards, name="neighbourhood_cards"),
+    path(
+        "areas/<str:code>/issue/", agreement_views.neighbourhood_issue, name="neighbourhood_issue"
+    ),
     path("areas/<str:code>/supporters/", supporter_views.supporter_list, name="supporters"),
     path("areas/<str:code>/supporters/new/", supporter_views.supporter_edit, name="supporter_add"),
     path(
@@ -26,6 +36,17 @@ urlpatterns = [
     path("runs/<int:pk>/", run_views.run_detail, name="run"),
     path("people/<int:pk>/", person_views.person_page, name="person"),
     path("people/<int:pk>/decide/", person_views.person_decide, name="person_decide"),
+    path(
+        "people/<int:pk>/agreement/",
+        agreement_views.person_agreement_step,
+        name="person_agreement",
+    ),
+    path(
+        "people/<int:pk>/family-agreement/",
+        agreement_views.person_family_step,
+        name="person_family_agreement",
+    ),
+    path("people/<int:pk>/issue/", agreement_views.person_issue, name="person_issue"),
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),
     path("people/<int:pk>/plan.pdf", paper_views.person_plan_pdf, name="person_plan_pdf"),
     path("people/<int:pk>/card.pdf", paper_views.person_card_pdf, name="person_card_pdf"),

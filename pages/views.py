@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from pages.lookups import area_for, require_page_role
+from pages.agreements import neighbourhood_asking, overdue_rows
+from pages.lookups import DECIDERS, area_for, require_page_role
 from pages.scenarios import chosen_scenario, scenario_filter
 from pages.selectors import map_features, roster
 from planner.coverage import coverage_by_neighbourhood
-from registry.access import neighbourhoods_visible_to
+from registry.access import neighbourhoods_visible_to, role_of
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
 
@@ -24,7 +25,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = coverage_by_neighbourhood(areas, hazard=shown.hazard, slot=shown.slot)
     planned = {row.neighbourhood.pk for row in rows}
     unplanned = [area for area in areas if area.pk not in planned]
-    context = {"rows": rows, "unplanned": unplanned, "shown": shown}
+    overdue = overdue_rows(request.user)
+    if overdue:
+        audit_record(
+            action=AuditAction.LIST, model=Person, object_ids=[row.person.pk for row in overdue],
+            user=request.user, detail={"page": "dashboard", "list": "overdue_reviews"},
+        )  # fmt: skip
+    context = {"rows": rows, "unplanned": unplanned, "shown": shown, "overdue": overdue}
     return render(request, "pages/dashboard.html", context)
 
 
@@ -34,10 +41,11 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
     scenario = chosen_scenario(request, area)
     run = scenario.run
     people = roster(request.user, area, run)
+    asking = neighbourhood_asking(request.user, area)
     audit_record(
         action=AuditAction.LIST,
         model=Person,
-        object_ids=[row.person.pk for row in people],
+        object_ids=sorted({row.person.pk for row in people} | set(asking.people)),
         user=request.user,
         detail={"page": "neighbourhood", "hazard": scenario.hazard, "slot": scenario.slot},
     )
@@ -54,6 +62,8 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": [row for row in people if row.has_gap],
         "hints": hints,
         "tiles": settings.MAP_TILES,
+        "asking": asking,
+        "may_decide": role_of(request.user) in DECIDERS,
     }
     return render(request, "pages/neighbourhood.html", context)
 

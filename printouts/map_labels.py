@@ -62,6 +62,18 @@ DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -
 RINGS = 4
 
 
+# The side of the squares that boxes taken are filed under, in points: a box is compared
+# only with those filed under the squares it touches, so that a map of hundreds of homes
+# places its markers in linear rather than quadratic time.
+CELL = 24.0
+
+
+def _cells(box: Box) -> Iterable[tuple[int, int]]:
+    for i in range(math.floor(box.x / CELL), math.floor((box.x + box.width) / CELL) + 1):
+        for j in range(math.floor(box.y / CELL), math.floor((box.y + box.height) / CELL) + 1):
+            yield i, j
+
+
 class Placer:
     """Boxes taken so far on one map (markers, legend, scale bar, labels); each new one is
     placed where it overlaps none of them, inside the map."""
@@ -70,16 +82,23 @@ class Placer:
         self.width = width
         self.height = height
         self.inset = inset
-        self.taken: list[Box] = list(taken)
+        self.taken: list[Box] = []
         self.labels: list[Box] = []
+        self._filed: dict[tuple[int, int], list[Box]] = {}
+        for box in taken:
+            self.take(box)
 
     def free(self, box: Box) -> bool:
-        return box.within(self.width, self.height, self.inset) and not any(
-            box.overlaps(other) for other in self.taken
+        if not box.within(self.width, self.height, self.inset):
+            return False
+        return not any(
+            box.overlaps(other) for cell in _cells(box) for other in self._filed.get(cell, ())
         )
 
     def take(self, box: Box) -> None:
         self.taken.append(box)
+        for cell in _cells(box):
+            self._filed.setdefault(cell, []).append(box)
 
     def label(
         self, x: float, y: float, radius: float, width: float, height: float, gap: float = 1.5

@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from planner.models import SupportRole
 from printouts.dates import iso_and_wareki
@@ -28,8 +28,28 @@ CANDIDATE = gettext_noop("Candidate (not yet agreed)")
 ASKED = gettext_noop("Asked, answer pending")
 
 
+class _Text(Paragraph):
+    """A paragraph that breaks its lines once per width: tables lay out every cell again each
+    time they are measured (to keep a heading with its table, to split it at a page foot),
+    and the lines of a cell depend on its width alone."""
+
+    _wrapped: tuple[float, float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1], self._wrapped[2]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, width, height)
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._wrapped = None  # splitting changes the lines: the next wrap breaks them afresh
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        return parts
+
+
 def _p(text: object, style: object) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return _Text(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def _date(value: dt.date | None) -> str:
@@ -106,37 +126,46 @@ def _facts(rows: Sequence[tuple[str, str]], s: Styles, *, pairs: bool = False) -
     return _table(joined, [label, value, label, value], header=False)
 
 
-class _KeepStart(KeepTogether):
-    """A heading and what follows it, kept on one page as far as its start: the heading, what
+class _KeepStart(CondPageBreak):
+    """Before a heading: a new page when the rest of this one cannot hold the heading, what
     comes before the first table, and that table's header and first row. A heading or a table
     header is never left alone at a page foot, and a long table still starts where it is
-    rather than leaving half a page blank."""
+    rather than leaving half a page blank. The start is measured once per width, and the
+    flowables stay in the story as they are: keeping them together in a container would lay
+    each of them out again on every attempt."""
 
-    def split(self, aW: float, aH: float) -> list[Flowable]:
-        self.wrap(aW, aH)
-        content = list(self._content)
-        if aH >= self._H or self._start_height(aW, aH) <= aH:
-            return content
-        frame = getattr(self, "_frame", None)
+    def __init__(self, start: Sequence[Flowable]) -> None:
+        super().__init__(0)
+        self._start = list(start)
+        self._measured: dict[float, float] = {}
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth not in self._measured:
+            self._measured[availWidth] = _start_height(self._start, availWidth, availHeight)
+        self.height = self._measured[availWidth]
+        frame = self._doctemplateAttr("frame")
         if frame is not None and getattr(frame, "_atTop", False):
-            return content  # at the top of a page already: a new page would not help
-        return [self.FrameBreak(), *content]
+            return 0, 0  # at the top of a page already: a new page would not help
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
+        return result
 
-    def _start_height(self, aW: float, aH: float) -> float:
-        height = 0.0
-        for flowable in self._content:
-            _w, h = flowable.wrap(aW, aH)
-            height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
-            if isinstance(flowable, Table):
-                rows: list[float] = flowable._rowHeights[:2]
-                return float(height + sum(rows) + 2)  # a point or two to spare
-            height += h
-        return height
+
+def _start_height(start: Sequence[Flowable], width: float, height: float) -> float:
+    total = 0.0
+    for flowable in start:
+        _w, h = flowable.wrap(width, height)
+        total += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        if isinstance(flowable, Table):
+            rows: list[float] = flowable._rowHeights[:2]
+            return float(total + sum(rows) + 2)  # a point or two to spare
+        total += h
+    return total
 
 
 def _section(heading: str, body: Sequence[Flowable], s: Styles) -> list[Flowable]:
     """A heading and its body, the heading never alone at a page foot."""
-    return [_KeepStart([_p(heading, s.heading), *body])] if body else [_p(heading, s.heading)]
+    title = _p(heading, s.heading)
+    return [_KeepStart([title, *body]), title, *body] if body else [title]
 
 
 # --- keys in words ---------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from printouts.plan_cells import (
     language_in_words,
 )
 from printouts.plan_sections import destinations, signatures, supporters, whom_to_call
+from printouts.register_entry import register_entry_flowables
 from printouts.sheets import PlanSheet
 
 
@@ -289,13 +290,16 @@ def _what_to_take(sheet: PlanSheet) -> list[str]:
 
 def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") -> bytes:
     """The plan as PDF bytes; `copy_for` (a key of COPY_LABELS) names its reader in the
-    footer. Its pages after the first name the person and their ID at the top."""
+    footer. Its pages after the first name the person and their ID at the top. Someone whose
+    consent does not let the plan be shared has no plan: their register entry (名簿) prints."""
     if copy_for not in COPY_LABELS:
         raise ValueError(f"unknown copy: {copy_for!r}")
     with translation.override(lang):
         footer = Footer(copy_label(copy_for), printed_today())
+        s = styles()
+        story = plan_flowables(sheet, s) if sheet.shareable else register_entry_flowables(sheet, s)
         return build_pdf(
-            plan_flowables(sheet, styles()),
+            story,
             pagesize=A4,
             footer=footer,
             title=_("Individual evacuation plan"),

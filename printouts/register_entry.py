@@ -34,6 +34,8 @@ def register_entry_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
     ]
     if sheet.health_shown:
         rows.append((_("Why support is needed"), listed(sheet.reasons)))
+        # A device that needs power is what a rescue team must know first.
+        rows.append((_("Medical devices"), listed(sheet.medical_devices)))
     rows.append((_("Consent"), f"{sheet.consent} ・ {written_date(sheet.consent_date)}"))
     if sheet.consent_basis:
         rows.append((_("Consent basis"), sheet.consent_basis))

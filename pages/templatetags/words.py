@@ -4,7 +4,15 @@ turn them into the reader's language only here, at the last step."""
 from django import template
 from django.db.models import TextChoices
 
-from planner.models import CoverStatus, MissingReason, RunStage, RunStatus
+from planner.models import (
+    AskedHow,
+    CoverStatus,
+    MissingReason,
+    PairState,
+    RunStage,
+    RunStatus,
+    SupportRole,
+)
 from registry.models.choices import HazardKind, TimeSlot
 
 register = template.Library()
@@ -55,3 +63,25 @@ def stage_words(key: str) -> str:
 @register.filter
 def run_status_words(key: str) -> str:
     return _label(RunStatus, key)
+
+
+@register.filter
+def pair_state_words(key: str) -> str:
+    return _label(PairState, key)
+
+
+@register.filter
+def asked_how_words(key: str) -> str:
+    return _label(AskedHow, key)
+
+
+@register.filter
+def role_list_words(keys: list[str] | None) -> list[str]:
+    return [_label(SupportRole, key) for key in keys or []]
+
+
+@register.filter
+def pair_state_of(states: dict[int, str] | None, supporter_pk: int) -> str:
+    """A pair's state in words from {supporter pk: PairState key}; a pair without a row is
+    only proposed."""
+    return _label(PairState, (states or {}).get(supporter_pk, PairState.PROPOSED))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from planner.models import AssignmentState, PlanRun, SupporterAssignment
+from planner.models import PairState, PlanRun, SupportAgreement
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
@@ -88,9 +88,9 @@ def test_an_association_chair_keeps_the_plan(page, live_server, town):
     # The family agrees with the proposed supporter; then the plan goes on paper.
     page.goto(f"{live_server.url}/areas/N1/")
     page.click("text=山田 花子")
-    page.click("#assignments button[value=confirm] >> nth=0")
-    page.wait_for_selector("text=記録しました。")
-    assert SupporterAssignment.objects.filter(state=AssignmentState.CONFIRMED).count() == 1
+    page.click("#agreements button[value=agree] >> nth=0")
+    page.wait_for_selector("text=記録しました：承諾。")
+    assert SupportAgreement.objects.filter(state=PairState.AGREED).count() == 1
     with page.expect_download() as download:
         page.click("text=計画書をダウンロード（PDF）")
     pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))

@@ -83,7 +83,8 @@ QUERY_VALUES: dict[str, list[str]] = {
     "hazard": ["flood", "landslide"],
     "slot": ["weekday_night", "weekend_day"],
     "copy_for": ["association", "officer", "commissioner"],
-    "lang": ["en"],
+    "lang": ["en", "easy"],
+    "draft": ["1"],
 }
 
 # Which pages take which query strings (besides none).
@@ -92,10 +93,11 @@ PAGE_QUERIES: dict[str, list[str]] = {
     "neighbourhood": ["hazard=flood&slot=weekday_night", "hazard=landslide", "slot=weekend_day"],
     "neighbourhood_map": ["hazard=flood&slot=weekday_night", "hazard=landslide"],
     "neighbourhood_bundle": ["copy_for=officer", "copy_for=commissioner", "lang=en"],
-    "neighbourhood_cards": ["lang=en"],
+    "neighbourhood_cards": ["lang=en", "lang=easy&draft=1"],
     "person": ["hazard=flood&slot=weekday_night", "hazard=landslide"],
-    "person_plan_pdf": ["lang=en", "copy_for=officer", "hazard=flood&slot=weekday_night"],
-    "person_card_pdf": ["lang=en"],
+    # The PDFs no longer follow the page's scenario: they print the issued plan, or the draft.
+    "person_plan_pdf": ["lang=en", "copy_for=officer", "draft=1"],
+    "person_card_pdf": ["lang=en", "lang=easy", "draft=1"],
     "supporter_edit": ["hazard=flood&slot=weekday_night"],
     "supporter_retire": ["hazard=flood&slot=weekday_night"],
 }
@@ -192,8 +194,9 @@ def _admin_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
 
 
 # Pages that take a POST: an invalid one re-renders the page (a door of its own) and changes
-# nothing. Retiring takes no fields, so it is never posted here.
-_POSTS = {"person_review", "person_decide", "supporter_add", "supporter_edit", "runs"}
+# nothing. Retiring and issuing take no fields, so they are never posted here.
+_POSTS = {"person_review", "person_decide", "supporter_add", "supporter_edit", "runs",
+          "person_agreement", "person_family_agreement"}  # fmt: skip
 
 
 def _varied_people(town: Town) -> set[int]:

@@ -14,6 +14,7 @@ from registry.access import (
     role_of,
     supporters_visible_to,
 )
+from registry.importers.persons import MEDICAL_CONTACTS
 from registry.models import Person, Supporter
 from registry.models.choices import CommunicationNeed, MedicalDevice, Reason
 from tests.disclosure.town import Town
@@ -48,6 +49,7 @@ def health_values(person: Person) -> list[tuple[str, str]]:
         ("medication", person.medication),
         ("notes", person.notes),
         ("power backup", person.power_backup),
+        *((f"medical contact {key}", getattr(person, key)) for key in MEDICAL_CONTACTS),
     ]
     values += [
         ("medical device", label) for label in _labels(MedicalDevice, person.medical_devices)

@@ -54,6 +54,16 @@ def test_it_sees_what_it_searches_for_when_the_user_may_see_it(town: Town) -> No
             in_language = ("lang=en" in url) == value.isascii()
             if what == "medication" or (what in ("medical device", "reason") and in_language):
                 assert squeeze(value) in text, (url, what, value)
+    # The medical contacts show on the page and in the admin (paper carries them later).
+    for url in (
+        reverse("person", args=[person.pk]),
+        reverse("admin:registry_person_change", args=[person.pk]),
+    ):
+        text = squeeze(text_of(officer.get(url)))
+        contacts = [v for what, v in health_values(person) if what.startswith("medical contact")]
+        assert len(contacts) == 6, contacts
+        for value in contacts:
+            assert squeeze(value) in text, (url, value)
     bundle = squeeze(text_of(officer.get(reverse("neighbourhood_bundle", args=["N1"]))))
     assert squeeze(person.name) in bundle
     geojson = squeeze(text_of(officer.get(reverse("neighbourhood_map", args=["N1"]))))
@@ -62,6 +72,7 @@ def test_it_sees_what_it_searches_for_when_the_user_may_see_it(town: Town) -> No
     # not the health, the auditor nobody.
     commissioner = {s.value for s in secrets_for(town.users["commissioner"], town)}
     assert squeeze(person.medication) in commissioner and squeeze(person.name) not in commissioner
+    assert squeeze(person.doctor_phone) in commissioner
     auditor = {s.value for s in secrets_for(town.users["auditor"], town)}
     assert squeeze(person.name) in auditor and squeeze("支援 近所") in auditor
 

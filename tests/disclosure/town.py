@@ -92,6 +92,26 @@ PEOPLE: tuple[dict[str, Any], ...] = (
      "communication": [], "contact": ("連絡 無所家", "090-1111-0808")},
 )  # fmt: skip
 
+# Medical contacts (health details, like the devices they reveal), each value held by one
+# person only: people on a device in N1 and one in N2.
+MEDICAL_CONTACTS: dict[str, dict[str, str]] = {
+    "in_consent": {
+        "doctor": "秘密医院アルファ", "doctor_phone": "0463-81-0101",
+        "nurse": "看護ステーションアルファ", "nurse_phone": "090-2222-0101",
+        "device_supplier": "機器業者アルファ", "device_supplier_phone": "080-3333-0101",
+    },
+    "in_ordinance": {
+        "doctor": "秘密医院ベータ", "doctor_phone": "0463-81-0202",
+        "device_supplier": "機器業者ベータ", "device_supplier_phone": "080-3333-0202",
+    },
+    "in_refused": {
+        "doctor": "秘密医院ガンマ", "doctor_phone": "0463-81-0303",
+        "nurse": "看護ステーションガンマ", "nurse_phone": "090-2222-0303",
+        "device_supplier": "機器業者ガンマ", "device_supplier_phone": "080-3333-0303",
+    },
+    "out_consent": {"doctor": "秘密医院イプシロン", "doctor_phone": "0463-81-0505"},
+}  # fmt: skip
+
 # (key, neighbourhood code, east m, name, kana, phone, address, notes). The border supporter
 # lives in N1 but within reach of the border person of N2: its association must not learn
 # that person's name from the supporter's pages.
@@ -159,6 +179,7 @@ def build_town() -> Town:
             medical_devices=spec["medical_devices"], communication=spec["communication"],
             consent=spec["consent"], location=at(spec["east"], 0),
             neighbourhood=areas[spec["area"]] if spec["area"] else None,
+            **MEDICAL_CONTACTS.get(spec["key"], {}),
         )  # fmt: skip
         contact_name, contact_phone = spec["contact"]
         EmergencyContact.objects.create(

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planner.models import AssignmentState, PlanReview, SupporterAssignment
+from planner.models import AssignmentState, PlanReview, SupportAgreement, SupporterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
@@ -121,3 +121,19 @@ def test_a_supporter_form_posted_after_the_session_expired_comes_back_filled_in(
     assert not Supporter.objects.filter(external_id="S-NEW").exists()
     saved = browser.post(url, data)
     assert saved.status_code == 302 and Supporter.objects.filter(external_id="S-NEW").exists()
+
+
+def test_a_step_posted_after_the_session_expired_says_to_record_it_again(hanako):
+    supporter = Supporter.objects.get(external_id="S1")
+    browser = Client()
+
+    posted = browser.post(
+        reverse("person_agreement", args=[hanako.pk]), {"supporter": supporter.pk, "step": "ask"}
+    )
+    _login_page, landing = _log_in(browser, posted["Location"])
+    back = browser.get(landing, headers=EN)
+
+    assert "/agreement/" not in posted["Location"]
+    assert landing == reverse("person", args=[hanako.pk])
+    assert "the step was not recorded" in back.content.decode()
+    assert not SupportAgreement.objects.exists()

@@ -1,5 +1,5 @@
-"""A person's page: details by role, confirming and rejecting assignments, the family's
-review, and the plan and card as PDFs."""
+"""A person's page: details by role, asking supporters to agree, the family's review, and the
+plan and card as PDFs."""
 
 import datetime as dt
 import io
@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from planner.models import AssignmentState, PlanReview, SupporterAssignment
+from planner.models import (
+    AssignmentState,
+    PairState,
+    PlanReview,
+    SupportAgreement,
+    SupporterAssignment,
+)
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
@@ -59,25 +65,28 @@ def test_it_shows_the_plan_and_health_only_to_those_who_need_it(hanako):
     assert "秘密の薬B" in association and "秘密の薬B" not in commissioner
     assert "要介護3" in association and "care_level_3" not in association  # codes in words
     assert 'name="decision"' in association and 'name="decision"' not in commissioner
+    assert 'name="step"' in association and 'name="step"' not in commissioner
     assert AuditEntry.objects.filter(
         action="view", detail__page="person", object_ids=[hanako.pk]
     ).exists()
 
 
-def test_it_records_a_confirmation_with_who_and_when(hanako):
-    assignment = SupporterAssignment.objects.get(person=hanako)
+def test_it_records_a_supporters_agreement_with_who_and_when(hanako):
+    """Confirming a supporter per assignment is replaced by the pair's steps; what it tested
+    still holds: who and when are recorded, and a later run keeps the supporter."""
+    supporter = SupporterAssignment.objects.get(person=hanako).supporter
     client = as_user("association")
+    url = reverse("person_agreement", args=[hanako.pk])
 
-    response = client.post(
-        reverse("person_decide", args=[hanako.pk]),
-        {"kind": "supporter", "assignment": assignment.pk, "decision": "confirm"},
-    )
+    asked = client.post(url, {"supporter": supporter.pk, "step": "ask", "how": "phone"})
+    agreed = client.post(url, {"supporter": supporter.pk, "step": "agree"})
 
-    assert response.status_code == 302
-    assignment.refresh_from_db()
-    assert assignment.state == AssignmentState.CONFIRMED
-    assert assignment.decided_by == get_user_model().objects.get(username="association")
-    assert assignment.decided_at is not None
+    assert asked.status_code == 302 and agreed.status_code == 302
+    agreement = SupportAgreement.objects.get(person=hanako, supporter=supporter)
+    association = get_user_model().objects.get(username="association")
+    assert agreement.state == PairState.AGREED and agreement.asked_how == "phone"
+    assert agreement.asked_by == association and agreement.answered_by == association
+    assert agreement.asked_at is not None and agreement.answered_at is not None
     later = plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
     assert (
         SupporterAssignment.objects.get(run=later, person=hanako).state == AssignmentState.CONFIRMED
@@ -86,19 +95,23 @@ def test_it_records_a_confirmation_with_who_and_when(hanako):
 
 def test_it_refuses_decisions_it_cannot_take(hanako):
     assignment = SupporterAssignment.objects.get(person=hanako)
-    url = reverse("person_decide", args=[hanako.pk])
+    url = reverse("person_agreement", args=[hanako.pk])
 
-    confirm = {"kind": "supporter", "assignment": assignment.pk, "decision": "confirm"}
-    assert as_user("commissioner").post(url, confirm).status_code == 403
-    missing = {**confirm, "assignment": 999999}
+    agree = {"supporter": assignment.supporter_id, "step": "agree"}
+    assert as_user("commissioner").post(url, agree).status_code == 403
+    missing = {**agree, "supporter": 999999}
     assert as_user("association").post(url, missing).status_code == 404
-    bad = as_user("association").post(url, {"kind": "friend", "assignment": "x"}, follow=True)
+    bad = as_user("association").post(url, {"step": "friend", "supporter": "x"}, follow=True)
     assert (
-        "That decision could not be read." in bad.content.decode()
+        "That step could not be read." in bad.content.decode()
         or "読み取れません" in bad.content.decode()
     )
+    # A supporter is no longer confirmed per assignment: the old form refuses it.
+    old = {"kind": "supporter", "assignment": assignment.pk, "decision": "confirm"}
+    as_user("association").post(reverse("person_decide", args=[hanako.pk]), old)
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.PROPOSED
+    assert not SupportAgreement.objects.exists()
 
 
 def test_it_records_the_familys_review_and_explains_a_bad_date(hanako):
@@ -125,16 +138,19 @@ def test_it_records_the_familys_review_and_explains_a_bad_date(hanako):
 
 def test_it_downloads_a_plan_and_a_card_that_open(hanako):
     # The supporter agreed: only then does the association's copy print their phone.
-    SupporterAssignment.objects.filter(person=hanako).update(state=AssignmentState.CONFIRMED)
     client = as_user("association")
+    supporter = SupporterAssignment.objects.get(person=hanako).supporter_id
+    client.post(
+        reverse("person_agreement", args=[hanako.pk]), {"supporter": supporter, "step": "agree"}
+    )
 
     plan = client.get(reverse("person_plan_pdf", args=[hanako.pk]))
     card = client.get(reverse("person_card_pdf", args=[hanako.pk]), {"lang": "en"})
 
     assert plan["Content-Type"] == "application/pdf"
-    # The record number and the scenario, never the name.
+    # The record number and the version (a draft before any is issued), never the name.
     disposition = plan["Content-Disposition"]
-    assert re.search(r'filename="plan-\d+-flood-weekday_night\.pdf"', disposition)
+    assert re.search(r'filename="plan-\d+-draft\.pdf"', disposition)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(plan.content)).pages)
     assert "山田" in text and "080-1234-5678" in text.replace("\n", "")
     assert "When disaster comes" in PdfReader(io.BytesIO(card.content)).pages[0].extract_text()

@@ -126,13 +126,16 @@ def test_a_finished_run_names_its_scenario_and_changes_in_words_and_city_time(to
 
 
 def test_a_run_page_gives_the_reasons_for_dropped_decisions_in_the_readers_language(town):
-    from planner.models import AssignmentState, SupporterAssignment
+    from planner.agreements import pair_step
+    from planner.models import SupporterAssignment
     from registry.models import Supporter
 
     client = as_user("officer")
     data = {"hazard": "flood", "slot": "weekday_night", "neighbourhood": "N1"}
     client.post(reverse("runs"), data)
-    SupporterAssignment.objects.update(state=AssignmentState.CONFIRMED)
+    for assignment in SupporterAssignment.objects.select_related("person", "supporter"):
+        pair_step(person=assignment.person, supporter=assignment.supporter, step="agree",
+                  user=None)  # fmt: skip
     Supporter.objects.update(active=False)
     client.post(reverse("runs"), data)
     run = PlanRun.objects.latest("pk")

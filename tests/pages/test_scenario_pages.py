@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.models import AssignmentState, PlanReview, SupporterAssignment
+from planner.models import AssignmentState, PlanReview, ShelterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
@@ -113,9 +113,14 @@ def test_the_person_page_shows_the_plan_of_the_scenario_chosen(town):
     flood = client.get(url, {"hazard": "flood", "slot": "weekday_night"}, headers=EN).content
 
     assert "Landslide, debris flow and slope failure / Weekday daytime" in latest
-    assert "昼間 支援" in latest and "夜野 支援" not in latest
-    assert "夜野 支援" in flood.decode() and "昼間 支援" not in flood.decode()
+    # The scenario's own table; the agreement section above lists the supporters of every slot.
+    latest_table = latest.split('id="assignments"')[1].split("</table>")[0]
+    flood_table = flood.decode().split('id="assignments"')[1].split("</table>")[0]
+    assert "昼間 支援" in latest_table and "夜野 支援" not in latest_table
+    assert "夜野 支援" in flood_table and "昼間 支援" not in flood_table
     assert "Flood / Weekday night" in flood.decode()
+    agreements = latest.split('id="agreements"')[1].split("</section>")[0]
+    assert "昼間 支援" in agreements and "夜野 支援" in agreements
 
 
 def test_the_dashboard_names_each_rows_scenario_and_filters_to_one(town):
@@ -152,13 +157,13 @@ FLOOD_HTML = "hazard=flood&amp;slot=weekday_night"
 
 def test_a_decision_on_the_flood_plan_returns_to_the_flood_plan(town):
     """Deciding on /people/N/?hazard=flood… went back to /people/N/, which showed the landslide
-    plan (planned last): the decision seemed to vanish."""
+    plan (planned last): the decision seemed to vanish. Shelters are decided per scenario."""
     hanako = town["hanako"]
     client = as_user("association")
     page = client.get(reverse("person", args=[hanako.pk]), FLOOD).content.decode()
     decide = reverse("person_decide", args=[hanako.pk])
-    assignment = SupporterAssignment.objects.get(run=town["flood"], person=hanako)
-    posted = {"kind": "supporter", "assignment": assignment.pk, "decision": "confirm"}
+    assignment = ShelterAssignment.objects.get(run=town["flood"], person=hanako)
+    posted = {"kind": "shelter", "assignment": assignment.pk, "decision": "confirm"}
 
     response = client.post(f"{decide}?{FLOOD_QUERY}", posted)
 
@@ -169,13 +174,27 @@ def test_a_decision_on_the_flood_plan_returns_to_the_flood_plan(town):
     assert assignment.state == AssignmentState.CONFIRMED
     back = client.get(response["Location"], headers=EN).content.decode()
     assert "Flood / Weekday night" in back.split('class="scenarios"')[1]
-    assert "夜野 支援" in back and "Confirmed" in back.split('id="assignments"')[1]
+    assert "本町小学校" in back and "Confirmed" in back.split('id="assignments"')[1]
+
+
+def test_a_step_on_the_flood_plan_returns_to_the_flood_plan(town):
+    hanako = town["hanako"]
+    client = as_user("association")
+    step = reverse("person_agreement", args=[hanako.pk])
+    page = client.get(reverse("person", args=[hanako.pk]), FLOOD).content.decode()
+    supporter = Supporter.objects.get(external_id="S1")
+
+    response = client.post(f"{step}?{FLOOD_QUERY}", {"supporter": supporter.pk, "step": "ask"})
+
+    assert f'action="{step}?{FLOOD_HTML}"' in page
+    person_flood = f"{reverse('person', args=[hanako.pk])}?{FLOOD_QUERY}#agreements"
+    assert response.status_code == 302 and response["Location"] == person_flood
 
 
 def test_a_decision_posted_without_the_scenario_returns_to_its_runs_plan(town):
     hanako = town["hanako"]
-    assignment = SupporterAssignment.objects.get(run=town["flood"], person=hanako)
-    posted = {"kind": "supporter", "assignment": assignment.pk, "decision": "reject"}
+    assignment = ShelterAssignment.objects.get(run=town["flood"], person=hanako)
+    posted = {"kind": "shelter", "assignment": assignment.pk, "decision": "reject"}
 
     response = as_user("association").post(reverse("person_decide", args=[hanako.pk]), posted)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from planner.agreements import StepRefused, family_step, pair_step
 from planner.models import PairState, PlanVersion, SupportAgreement
@@ -17,6 +17,7 @@ from planner.scenario import Scenario
 from planner.selectors import people_helped_by
 from planner.services import plan_run_create
 from planner.versions import changes, issue_plans, overdue_reviews, review_due
+from registry.hazard_levels import level_in_words
 from registry.management.commands.create_user import user_create_with_role
 from registry.models import AuditEntry, Person, Supporter
 from tests.factories import (
@@ -216,3 +217,13 @@ def test_a_supporter_is_not_shown_helping_a_person_they_declined(two_hazards):
     pair_step(person=person, supporter=helper, step="decline", user=None)
 
     assert people_helped_by(helper) == []
+
+
+def test_a_homes_level_reads_in_words_in_both_languages():
+    with translation.override("ja"):
+        assert level_in_words("flood", 2) == "浸水深0.5〜3m"
+        assert level_in_words("landslide", 2) == "土砂災害特別警戒区域（レッドゾーン）"
+    with translation.override("en"):
+        assert level_in_words("flood", 6) == "20 m deep or more"
+        assert level_in_words("earthquake", 3) == "level 3"
+    assert level_in_words("flood", None) == ""

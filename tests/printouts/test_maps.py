@@ -97,3 +97,16 @@ def test_numbered_markers_that_would_cover_each_other_are_drawn_apart():
     side = 2 * 3.2 * mm
     boxes = [Box.centred(x, y, side - 1, side - 1) for x, y in spots]
     assert overlapping(boxes) == []
+
+
+def test_a_polygons_outer_ring_is_read_from_its_wkb_as_geos_gives_it():
+    from django.contrib.gis.geos import Polygon
+
+    from printouts.maps import _outer_ring
+
+    flat_ring = ((0, 0), (1, 0), (1, 2), (0, 0))
+    holed = Polygon(flat_ring, ((0.1, 0.1), (0.2, 0.1), (0.2, 0.2), (0.1, 0.1)))
+    raised = Polygon(((0, 0, 5), (1, 0, 5), (1, 2, 5), (0, 0, 5)))
+
+    assert _outer_ring(holed) == list(holed.exterior_ring.coords)
+    assert _outer_ring(raised) == [(x, y) for x, y, _z in raised.exterior_ring.coords]
