@@ -4,6 +4,7 @@ them, and every key of the registry or the planner in words (no raw code reaches
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import translation
@@ -28,12 +29,37 @@ CANDIDATE = gettext_noop("Candidate (not yet agreed)")
 ASKED = gettext_noop("Asked, answer pending")
 
 
+# Parsed paragraph markup by (text, style): a bundle repeats the same labels and words on
+# every plan ("氏名", "—", each column header), seven times in eight. ReportLab only reads the
+# fragments it parses, so paragraphs of the same text and style can share them.
+_PARSED: dict[tuple[str, int], tuple[ParagraphStyle, Any, list[Any]]] = {}
+_PARSED_LIMIT = 50_000
+
+
 class _Text(Paragraph):
-    """A paragraph that breaks its lines once per width: tables lay out every cell again each
-    time they are measured (to keep a heading with its table, to split it at a page foot),
-    and the lines of a cell depend on its width alone."""
+    """A paragraph that parses its markup once per text and style, and breaks its lines once
+    per width: tables lay out every cell again each time they are measured (to keep a heading
+    with its table, to split it at a page foot), and the lines of a cell depend on its width
+    alone."""
 
     _wrapped: tuple[float, float, float] | None = None
+
+    def __init__(self, text: str, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:  # a part made by splitting: its fragments are given
+            super().__init__(text, style, *args, **kwargs)
+            return
+        found = _PARSED.get((text, id(style)))
+        if found is None or found[0] is not style:
+            super().__init__(text, style)
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            parsed: Any = self.__dict__
+            _PARSED[(text, id(style))] = (style, parsed["style"], parsed["frags"])
+            return
+        self.caseSensitive, self.encoding = 1, "utf8"
+        self.text, self.style, self.frags = text, found[1], found[2]
+        self.bulletText = getattr(style, "bulletText", None)
+        self.debug = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped is not None and self._wrapped[0] == availWidth:
@@ -48,7 +74,7 @@ class _Text(Paragraph):
         return parts
 
 
-def _p(text: object, style: object) -> Paragraph:
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
     return _Text(escape(str(text)).replace("\n", "<br/>"), style)
 
 
@@ -68,8 +94,8 @@ def _table(
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.Color(0.6, 0.6, 0.6)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_BOTTOM),
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
@@ -153,12 +179,33 @@ class _KeepStart(CondPageBreak):
 def _start_height(start: Sequence[Flowable], width: float, height: float) -> float:
     total = 0.0
     for flowable in start:
-        _w, h = flowable.wrap(width, height)
-        total += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        total += float(flowable.getSpaceBefore() + flowable.getSpaceAfter())
         if isinstance(flowable, Table):
-            rows: list[float] = flowable._rowHeights[:2]
-            return float(total + sum(rows) + 2)  # a point or two to spare
-        total += h
+            return total + _first_rows_height(flowable, width, height) + 2  # a point to spare
+        total += float(flowable.wrap(width, height)[1])
+    return total
+
+
+# The cell padding of _table: a row is as tall as its tallest cell and these.
+CELL_SIDES, CELL_TOP, CELL_BOTTOM = 6, 3, 4
+
+
+def _first_rows_height(table: Table, width: float, height: float) -> float:
+    """The height of a table's first two rows, from their cells alone: laying out the whole
+    table to learn it would cost as much as printing it. Cells keep their lines per width, so
+    the table's own layout later reuses what is measured here."""
+    widths: list[float | None] = list(table._argW)
+    if any(w is None or isinstance(w, str) for w in widths):
+        table.wrap(width, height)
+        return float(sum(table._rowHeights[:2]))
+    total = 0.0
+    for row in table._cellvalues[:2]:
+        tallest = 0.0
+        for cell, cell_width in zip(row, widths, strict=False):
+            if isinstance(cell, Flowable):
+                assert cell_width is not None
+                tallest = max(tallest, cell.wrap(cell_width - 2 * CELL_SIDES, height)[1])
+        total += tallest + CELL_TOP + CELL_BOTTOM
     return total
 
 

@@ -199,10 +199,19 @@ AREA_MARGIN_DEG = 0.05
 AreaCache = dict[tuple[str, int], list[MultiPolygon]]
 
 
+# Detail finer than this (in degrees, about 3 m) is below a printed map's resolution: at the
+# scale of a plan's map a point of ink covers ten metres.
+PAPER_DETAIL_DEG = 0.00003
+
+
 def _clipped(hazard: str, envelope: GEOSGeometry) -> list[MultiPolygon]:
     """The hazard's areas cut to the envelope: a river's flood bands run the length of the city,
-    and a plan's map needs only the part around it."""
-    return [part for _level, part in HazardArea.objects.clipped_to(hazard, envelope)]
+    and a plan's map needs only the part around it; simplified to what paper can show, so that
+    each of a bundle's maps cuts and draws fewer points."""
+    return [
+        part.simplify(PAPER_DETAIL_DEG, preserve_topology=True)
+        for _level, part in HazardArea.objects.clipped_to(hazard, envelope)
+    ]
 
 
 def hazard_areas_near(

@@ -250,3 +250,19 @@ def test_the_person_and_each_agreed_supporter_have_a_place_to_sign_on_one_page(e
         assert flat(name) in signatures, name
     for candidate in ("伊藤 健太", "渡辺 直子"):
         assert flat(candidate) not in signatures, candidate
+
+
+def test_a_plan_prints_the_same_whether_its_paragraphs_are_parsed_afresh_or_shared(town):
+    """Paragraphs of the same text and style share their parsed markup (printing speed): the
+    second plan, built from shared fragments, reads exactly as the first."""
+    from printouts import plan_cells
+    from printouts.sheets import plan_sheet
+
+    with translation.override("ja"):
+        sheet = plan_sheet(town["hanako"])
+    plan_cells._PARSED.clear()
+    fresh = [page.extract_text() for page in PdfReader(io.BytesIO(render_plan(sheet))).pages]
+    assert plan_cells._PARSED
+    shared = [page.extract_text() for page in PdfReader(io.BytesIO(render_plan(sheet))).pages]
+
+    assert shared == fresh
