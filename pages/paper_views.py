@@ -12,7 +12,7 @@ from django.utils import translation
 from pages.downloads import file_download
 from pages.lookups import area_for, person_for
 from printouts.bundle import COPY_FOR, render_bundle
-from printouts.card import render_family_card, render_family_cards
+from printouts.card import card_language, render_family_card, render_family_cards
 from printouts.plan_pdf import render_plan
 from printouts.services import neighbourhood_sheets, paper_language
 from printouts.sheets import NotInCopy, plan_sheet
@@ -27,6 +27,12 @@ def _lang(request: HttpRequest, *, easy: bool = False) -> str:
     if lang not in ("ja", "en", "easy") or (lang == "easy" and not easy):
         raise Http404
     return lang
+
+
+def _by_needs(request: HttpRequest, lang: str) -> bool:
+    """Whether each card's language follows its person's needs: a Japanese card asked for
+    without naming the language."""
+    return lang == "ja" and "lang" not in request.GET
 
 
 def _draft(request: HttpRequest) -> bool:
@@ -63,7 +69,9 @@ def _neighbourhood_pdf(request: HttpRequest, code: str, document: str) -> HttpRe
         )  # fmt: skip
         filename = f"bundle-{area.code}-{copy}{suffix}.pdf"
     else:
-        data = render_family_cards(sheets, lang)
+        # Without a language asked for, a Japanese card is in easy Japanese for those whose
+        # needs call for it.
+        data = render_family_cards(sheets, lang, by_needs=_by_needs(request, lang))
         filename = f"cards-{area.code}{suffix}.pdf"
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
@@ -99,7 +107,9 @@ def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     data = (
         render_plan(sheet, lang, copy_for=copy)
         if what == "plan"
-        else render_family_card(sheet, lang)
+        else render_family_card(
+            sheet, card_language(sheet, lang) if _by_needs(request, lang) else lang
+        )
     )
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=request.user,

@@ -214,3 +214,17 @@ def test_it_says_why_a_person_without_consent_has_an_empty_plan(hanako):
     assert "has not consented to sharing" in note
     assert "shown during the emergency disclosure so that helpers can find them" in note
     assert "同意していない" in japanese and "緊急時の名簿開示" in japanese
+
+
+def test_a_card_is_in_easy_japanese_for_someone_who_needs_it_unless_asked_otherwise(hanako):
+    hanako.communication = ["language:vi"]
+    hanako.save()
+    client = as_user("association")
+    url = reverse("person_card_pdf", args=[hanako.pk])
+
+    def text(response) -> str:
+        return re.sub(r"\s+", "", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
+
+    assert "どこへにげますか" in text(client.get(url))
+    assert "どこへにげますか" not in text(client.get(url, {"lang": "ja"}))
+    assert "どこへにげますか" in text(client.get(url, {"lang": "easy"}))
