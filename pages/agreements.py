@@ -8,13 +8,13 @@ says that someone from another neighbourhood helps, never who."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
 
 from planner.models import PairState, PlanVersion, SupportAgreement
-from planner.plans import Content, plan_contents
+from planner.plans import Content, open_pairs, plan_contents
 from planner.versions import changes_by_person, current_versions, overdue_reviews
 from printouts.sheets import change_in_words
 from registry.access import persons_visible_to, supporters_visible_to
@@ -150,64 +150,80 @@ class AskRow:
     supporter: Supporter | None  # None: the user may not see this supporter
     slots: list[str]  # TimeSlot keys the pair covers in the draft plan
     agreement: SupportAgreement | None = None  # for pending answers: when and how asked
+    supporter_pk: int = 0
 
 
 @dataclass(frozen=True)
 class AskingLists:
     to_ask: list[AskRow]
     pending: list[AskRow]
+    # The whole lists' sizes, and whether the lists above were cut to their first people.
+    to_ask_total: int = 0
+    pending_total: int = 0
+    more: bool = False
 
     @property
     def people(self) -> list[int]:
         return sorted({row.person.pk for row in self.to_ask + self.pending})
 
 
-def neighbourhood_asking(user: Any, area: Neighbourhood) -> AskingLists:
-    """Pairs of the draft plans of the neighbourhood's people the user may see: those still to
-    ask (proposed), and those asked whose answer is pending, in the roster's address order."""
-    people = by_address(
-        list(persons_visible_to(user, Person.objects.active().filter(neighbourhood=area)))
-    )
-    contents = plan_contents(people)
-    # Longest waiting first within each person.
-    pending: dict[int, list[SupportAgreement]] = defaultdict(list)
-    for agreement in (
-        SupportAgreement.objects.filter(person__in=people, state=PairState.ASKED)
-        .select_related("supporter")
-        .order_by("asked_at", "pk")
-    ):
-        pending[agreement.person_id].append(agreement)
-    planned = {pk: _plan_pairs(content) for pk, content in contents.items()}
-    externals = {external for pairs in planned.values() for external in pairs}
-    visible = {
-        s.external_id: s for s in supporters_visible_to(user).filter(external_id__in=externals)
-    }
-    visible_pks = {s.pk for s in visible.values()}
-    visible_pks |= set(
-        supporters_visible_to(
-            user,
-            Supporter.objects.filter(
-                pk__in=[a.supporter_id for found in pending.values() for a in found]
-            ),
-        ).values_list("pk", flat=True)
-    )
+def _first_people(rows: list[AskRow], count: int | None) -> list[AskRow]:
+    if count is None:
+        return rows
+    first = set(list(dict.fromkeys(row.person.pk for row in rows))[:count])
+    return [row for row in rows if row.person.pk in first]
+
+
+def neighbourhood_asking(
+    user: Any,
+    area: Neighbourhood,
+    people: list[Person] | None = None,
+    first: int | None = None,
+) -> AskingLists:
+    """Pairs of the current plans of the neighbourhood's people the user may see: those still
+    to ask (proposed), and those asked whose answer is pending (the longest waiting first
+    within each person), in the roster's address order; with `first`, each list cut to its
+    first people (a page shows those and links to the rest). `people` may give the people, in
+    that order, when the caller has them already (the neighbourhood page's roster)."""
+    if people is None:
+        area_people = Person.objects.active().filter(neighbourhood=area)
+        # The lists name and order people only: the rest of a record stays in the database.
+        people = by_address(
+            list(persons_visible_to(user, area_people).only("pk", "name", "address", "external_id"))
+        )
+    pairs = open_pairs([person.pk for person in people])
+    asked: dict[int, list[SupportAgreement]] = defaultdict(list)
+    for agreement in SupportAgreement.objects.filter(
+        person__in=people, state=PairState.ASKED
+    ).order_by("asked_at", "pk"):
+        asked[agreement.person_id].append(agreement)
     to_ask: list[AskRow] = []
     waiting: list[AskRow] = []
     for person in people:
-        pairs = planned.get(person.pk, {})
-        for external, row in pairs.items():
-            if row.state == PairState.PROPOSED:
-                to_ask.append(AskRow(person, visible.get(external), row.slots))
-        slots_by_pk = {
-            visible[external].pk: row.slots
-            for external, row in pairs.items()
-            if external in visible
-        }
-        for agreement in pending.get(person.pk, []):
-            pk = agreement.supporter_id
-            shown = agreement.supporter if pk in visible_pks else None
-            waiting.append(AskRow(person, shown, slots_by_pk.get(pk, []), agreement))
-    return AskingLists(to_ask, waiting)
+        found = pairs.get(person.pk, [])
+        to_ask += [
+            AskRow(person, None, slots, supporter_pk=supporter)
+            for supporter, state, slots in found
+            if state == PairState.PROPOSED
+        ]
+        slots_of = {supporter: slots for supporter, _state, slots in found}
+        waiting += [
+            AskRow(person, None, slots_of.get(a.supporter_id, []), a, a.supporter_id)
+            for a in asked.get(person.pk, [])
+        ]
+    shown_ask, shown_waiting = _first_people(to_ask, first), _first_people(waiting, first)
+    # Supporters are read for the rows shown only, and only those the user may see.
+    within = Supporter.objects.filter(
+        pk__in={row.supporter_pk for row in shown_ask + shown_waiting}
+    ).only("pk", "name")
+    visible = {s.pk: s for s in supporters_visible_to(user, within)}
+    return AskingLists(
+        [replace(row, supporter=visible.get(row.supporter_pk)) for row in shown_ask],
+        [replace(row, supporter=visible.get(row.supporter_pk)) for row in shown_waiting],
+        to_ask_total=len(to_ask),
+        pending_total=len(waiting),
+        more=len(shown_ask) < len(to_ask) or len(shown_waiting) < len(waiting),
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("areas/<str:code>/", views.neighbourhood, name="neighbourhood"),
     path("areas/<str:code>/map.geojson", views.neighbourhood_map, name="neighbourhood_map"),
+    path("areas/<str:code>/asking/", views.neighbourhood_asking_lists, name="neighbourhood_asking"),
     path(
         "areas/<str:code>/bundle.pdf", paper_views.neighbourhood_bundle, name="neighbourhood_bundle"
     ),

@@ -41,7 +41,10 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
     scenario = chosen_scenario(request, area)
     run = scenario.run
     people = roster(request.user, area, run)
-    asking = neighbourhood_asking(request.user, area)
+    # The first people of each asking list; all of them on the lists' own page.
+    asking = neighbourhood_asking(
+        request.user, area, [row.person for row in people], first=ASKING_ON_PAGE
+    )
     audit_record(
         action=AuditAction.LIST,
         model=Person,
@@ -66,6 +69,27 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
         "may_decide": role_of(request.user) in DECIDERS,
     }
     return render(request, "pages/neighbourhood.html", context)
+
+
+# How many people each asking list shows on the neighbourhood page.
+ASKING_ON_PAGE = 15
+
+
+@login_required
+def neighbourhood_asking_lists(request: HttpRequest, code: str) -> HttpResponse:
+    """Everyone of the neighbourhood still to ask and every answer pending."""
+    area = area_for(request, code)
+    asking = neighbourhood_asking(request.user, area)
+    audit_record(
+        action=AuditAction.LIST, model=Person, object_ids=asking.people, user=request.user,
+        detail={"page": "asking", "neighbourhood": area.code},
+    )  # fmt: skip
+    context = {
+        "area": area,
+        "asking": asking,
+        "may_decide": role_of(request.user) in DECIDERS,
+    }
+    return render(request, "pages/asking.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ version reads the same in ten years whatever the code becomes."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from django.db import connection
 
@@ -57,6 +57,14 @@ class Content(TypedDict):
     runs: list[int]
 
 
+class Outcome(NamedTuple):
+    """A person's outcome in one finished run."""
+
+    run_id: int
+    status: str
+    reasons: list[str]
+
+
 # What decides whether a plan changed: the runs it came from may change without it.
 COMPARED = ("slots", "hazards", "needs")
 # Weakest first: a plan is as covered as its least covered scenario.
@@ -79,15 +87,17 @@ def plan_contents(people: Iterable[Person]) -> dict[int, Content]:
     list, however long."""
     people = list(people)
     ids = [person.pk for person in people]
-    by_slot: dict[tuple[int, str], PersonPlan] = {}
-    by_hazard: dict[tuple[int, str], PersonPlan] = {}
-    for plan in (
+    by_slot: dict[tuple[int, str], Outcome] = {}
+    by_hazard: dict[tuple[int, str], Outcome] = {}
+    # Only the columns needed: a run's row carries its statistics, large JSON.
+    for person_id, run_id, hazard, slot, status, reasons in (
         PersonPlan.objects.filter(person_id__in=ids, run__status=RunStatus.DONE)
-        .select_related("run")
         .order_by("-run_id")
+        .values_list("person_id", "run_id", "run__hazard", "run__slot", "status", "reasons")
     ):
-        by_slot.setdefault((plan.person_id, plan.run.slot), plan)
-        by_hazard.setdefault((plan.person_id, plan.run.hazard), plan)
+        outcome = Outcome(run_id, status, reasons)
+        by_slot.setdefault((person_id, slot), outcome)
+        by_hazard.setdefault((person_id, hazard), outcome)
     agreements = {
         (owner, supporter): state
         for owner, supporter, state in SupportAgreement.objects.filter(
@@ -176,3 +186,39 @@ def home_levels(ids: list[int]) -> dict[tuple[int, str], tuple[bool, int | None]
             [ids],
         )
         return {(pk, kind): (True, level) for pk, kind, level in cursor.fetchall()}
+
+
+def open_pairs(ids: list[int]) -> dict[int, list[tuple[int, str, list[str]]]]:
+    """Per person pk, the pairs of their plan still open — proposed (no agreement recorded)
+    or asked — as (supporter pk, state, TimeSlot keys of the latest run of each slot that
+    holds the pair): what `plan_contents` would list, in one query for a whole neighbourhood."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH latest AS (
+                SELECT DISTINCT ON (pp.person_id, r.slot) pp.person_id, pp.run_id, r.slot
+                FROM planner_personplan pp JOIN planner_planrun r ON r.id = pp.run_id
+                WHERE r.status = %(done)s AND pp.person_id = ANY(%(ids)s)
+                ORDER BY pp.person_id, r.slot, pp.run_id DESC
+            )
+            SELECT a.person_id, a.supporter_id, COALESCE(g.state, %(proposed)s),
+                   array_agg(l.slot), min(a.distance_m)
+            FROM latest l
+            JOIN planner_supporterassignment a
+              ON a.run_id = l.run_id AND a.person_id = l.person_id
+            LEFT JOIN planner_supportagreement g
+              ON g.person_id = a.person_id AND g.supporter_id = a.supporter_id
+            WHERE g.id IS NULL OR g.state = %(asked)s
+            GROUP BY a.person_id, a.supporter_id, g.state
+            ORDER BY a.person_id, min(a.distance_m), a.supporter_id
+            """,
+            {"done": RunStatus.DONE, "ids": ids, "proposed": PairState.PROPOSED,
+             "asked": PairState.ASKED},
+        )  # fmt: skip
+        found: dict[int, list[tuple[int, str, list[str]]]] = defaultdict(list)
+        for person, supporter, state, slots, _metres in cursor.fetchall():
+            ordered = [slot for slot in TimeSlot.values if slot in slots]
+            found[person].append((supporter, state, ordered))
+        return found

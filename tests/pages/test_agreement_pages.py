@@ -264,3 +264,27 @@ def test_issuing_for_a_neighbourhood_says_how_many(town):
         reverse("neighbourhood_issue", args=["N1"]), headers=EN, follow=True
     )
     assert "New versions issued: 0. Unchanged: 1." in again.content.decode()
+
+
+def test_the_neighbourhood_page_shows_the_first_people_to_ask_and_links_to_everyone(town):
+    area = town["hanako"].neighbourhood
+    for number in range(20):
+        home = at(5 * number, 30)
+        make_person(external_id=f"Q{number:02d}", name=f"町内 {number:02d}", neighbourhood=area,
+                    address=f"支えあい市本町{number + 2}番1号", location=home)  # fmt: skip
+        make_supporter(external_id=f"T{number:02d}", neighbourhood=area, location=home,
+                       available=["weekday_night"])  # fmt: skip
+    plan_run_create(scenario=Scenario("flood", "weekday_night"), performed_by="test")
+    client = as_user("association")
+
+    page = _section(client.get(reverse("neighbourhood", args=["N1"])).content.decode(), "asking")
+    everyone = client.get(reverse("neighbourhood_asking", args=["N1"])).content.decode()
+
+    listed = page.split('id="to-ask"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 15 and 'id="asking-all"' in page
+    assert "町内 00" in listed and "町内 19" not in listed
+    full = everyone.split('id="to-ask"')[1].split("</ul>")[0]
+    assert full.count("<li>") == 21 and "町内 19" in full and 'id="asking-all"' not in everyone
+    # The count is of every pair still to ask, on both pages.
+    pairs = full.count('class="ask"')
+    assert f": {pairs} " in page.split('id="asking-counts"')[1].split("</p>")[0]
