@@ -78,7 +78,8 @@ def pair_step(
     audit_record(
         action=action, model=SupportAgreement, object_ids=[agreement.pk] if agreement.pk else [],
         user=user,
-        detail={"changed": changed, "person": person.pk, "supporter": supporter.pk},
+        detail={"changed": changed, "person": person.pk, "supporter": supporter.pk,
+                "step": step},
     )  # fmt: skip
     return agreement.state
 
@@ -93,6 +94,6 @@ def family_step(
     version.save()
     audit_record(
         action=AuditAction.CHANGE, model=PlanVersion, object_ids=[version.pk], user=user,
-        detail={"changed": changed, "person": version.person_id},
+        detail={"changed": changed, "person": version.person_id, "step": step},
     )  # fmt: skip
     return version.state

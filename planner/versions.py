@@ -20,6 +20,16 @@ from registry.models.choices import TimeSlot
 from registry.models.people import SHAREABLE_CONSENT
 
 
+def issuer_name(user: Any) -> str:
+    """Who a plan names as its author: the user's full name when the city has recorded one
+    (family name first, as Japanese names are written), else the office that issues plans
+    (PRINTOUT_ISSUER) — never a login name."""
+    if user is None or not user.is_authenticated:
+        return str(settings.PRINTOUT_ISSUER)
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or str(settings.PRINTOUT_ISSUER)
+
+
 def current_versions(ids: Iterable[int]) -> dict[int, PlanVersion]:
     """Each person's latest issued version, by person pk (those with none are absent)."""
     latest: dict[int, PlanVersion] = {}
@@ -87,8 +97,7 @@ def issue_plans(people: QuerySet[Person], *, user: Any = None, performed_by: str
     contents = plan_contents(chosen)
     current = current_versions(contents)
     now = timezone.now()
-    issuer = performed_by or (user.get_username() if user is not None else "")
-    issuer = issuer or settings.PRINTOUT_ISSUER
+    issuer = performed_by or issuer_name(user)
     new = [
         PlanVersion(
             person=person,

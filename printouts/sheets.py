@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from planner.models import CoverStatus, PairState, PlanRun, PlanVersion, SupportRole
 from planner.plans import Content, SupporterEntry, plan_contents
-from planner.versions import Change, changes_by_person, current_versions
+from planner.versions import Change, changes_by_person, current_versions, review_due
 from printouts.layout import listed
 from registry.access import (
     Copy,
@@ -492,7 +492,8 @@ def _sheet(
     today = timezone.localdate()
     area = person.neighbourhood
     communication = [c for c in person.communication if not c.startswith("language:")]
-    review = version.review_due if version else person.review_date
+    # A draft shows the review date that issuing it today would set.
+    review = version.review_due if version else review_due(today)
     return PlanSheet(
         person_id=person.external_id,
         name=person.name,

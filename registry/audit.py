@@ -42,6 +42,8 @@ SAFE_DETAIL_KEYS = frozenset(
         "retired",
         "run",
         "slot",
+        # ask, agree, decline or undo: which step of asking someone to agree.
+        "step",
         "supporter",
         "updated",
         "versions",

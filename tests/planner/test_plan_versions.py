@@ -106,6 +106,7 @@ def test_steps_move_one_at_a_time_and_undo_goes_back_one(two_hazards):
     assert len(entries) == 4
     assert entries[0].detail["changed"] == ["asked_at", "asked_by", "asked_how", "state"]
     assert "phone" not in json.dumps([e.detail for e in entries])
+    assert [e.detail["step"] for e in entries] == ["ask", "agree", "undo", "undo"]
 
 
 def test_issuing_freezes_versions_only_when_the_plan_changed(two_hazards):
@@ -121,6 +122,8 @@ def test_issuing_freezes_versions_only_when_the_plan_changed(two_hazards):
     assert not PlanVersion.objects.filter(person=refused).exists()
     v1 = PlanVersion.objects.get(person=person)
     assert v1.number == 1 and v1.review_due == review_due(timezone.localdate(v1.issued_at))
+    # A plan names the office that issued it, never a login name.
+    assert v1.issuer == "支えあい市 防災課"
 
     pair_step(person=person, supporter=Supporter.objects.get(external_id="S-N"), step="agree",
               user=None)  # fmt: skip
@@ -227,3 +230,17 @@ def test_a_homes_level_reads_in_words_in_both_languages():
         assert level_in_words("flood", 6) == "20 m deep or more"
         assert level_in_words("earthquake", 3) == "level 3"
     assert level_in_words("flood", None) == ""
+
+
+def test_a_plan_issued_by_a_named_user_names_them_and_never_their_login(two_hazards):
+    person, _flood, _landslide = two_hazards
+    user_create_with_role(username="chair-7", password="x" * 12, role="association",
+                          neighbourhoods=["N1"])  # fmt: skip
+    chair = get_user_model().objects.get(username="chair-7")
+    chair.first_name, chair.last_name = "太郎", "本町"
+    chair.save()
+
+    issue_plans(Person.objects.filter(pk=person.pk), user=chair)
+
+    version = PlanVersion.objects.get(person=person)
+    assert version.issuer == "本町 太郎" and version.issued_by == chair
