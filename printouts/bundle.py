@@ -19,6 +19,7 @@ from printouts.layout import (
     INK,
     Footer,
     Styles,
+    bracketed,
     build_pdf,
     copy_label,
     japanese,
@@ -68,10 +69,41 @@ def _status_key(sheet: PlanSheet) -> str:
     return sheet.status if sheet.status in STATUS_SHAPES else ""
 
 
+def _not_agreed(sheet: PlanSheet) -> int:
+    """Supporters on the plan, at any time of day, who have still to agree."""
+    return sum(1 for helper in sheet.helpers if not helper.agreed)
+
+
+def _pending(sheet: PlanSheet) -> int:
+    """Supporters found (`PlanSheet.found`) who have still to agree: at the least covered time
+    of day that was planned, as `found` counts them, else over the plan."""
+    waiting = {helper.name for helper in sheet.helpers if not helper.agreed}
+    covers = [slot.helpers for slot in sheet.slots if slot.planned]
+    if not covers:
+        return _not_agreed(sheet)
+    return sum(1 for name in min(covers, key=len) if name in waiting)
+
+
 def _status(sheet: PlanSheet) -> str:
-    """The person's status as the run decided it, in words: paper never recomputes it."""
-    key = _status_key(sheet)
-    return str(CoverStatus(key).label) if key else _("Not planned yet")
+    """Where the person stands, in words: supporters found against those needed, how many of
+    them still have to agree, and whether a shelter is planned. A run's "partial" means a
+    shelter but not every supporter, and says nothing of agreement: the roster says more."""
+    if not sheet.shareable:
+        return str(CoverStatus.NO_CONSENT.label)
+    pending = _pending(sheet)
+    if not sheet.found:
+        words = _("No supporter yet")
+    elif sheet.found < sheet.needed:
+        words = _("%(found)d of %(needed)d found") % {"found": sheet.found, "needed": sheet.needed}
+        if pending:
+            words += bracketed(_("%(count)d awaiting agreement") % {"count": pending})
+    elif waiting := _not_agreed(sheet):
+        words = _("All found") + bracketed(_("%(count)d awaiting agreement") % {"count": waiting})
+    else:
+        words = _("All found") + bracketed(_("all agreed"))
+    if not any(place.shelter for place in sheet.destinations):
+        words = listed([words, _("No shelter yet")])
+    return words
 
 
 def scenarios_of(sheets: list[PlanSheet]) -> str:
@@ -118,24 +150,37 @@ def runs_of(sheets: list[PlanSheet]) -> str:
 
 @dataclass(frozen=True)
 class Counts:
-    """Where the neighbourhood stands, supporters found against supporters needed (agreed or
-    still candidates), so that "one of two found" is never read as "none" or as "done"."""
+    """Where the neighbourhood stands, supporters found (agreed or still candidates) against
+    supporters needed, then agreed: "one of two found" is never read as "none", nor "all found"
+    as "done" while someone has still to agree. Each person is counted once: the counts add up
+    to the people."""
 
     none_found: int
     some_found: int
-    all_found: int
-    awaiting_agreement: int
+    found_not_agreed: int  # all found, not all of them agreed yet
+    all_agreed: int
     no_consent: int
 
     @classmethod
     def of(cls, sheets: list[PlanSheet]) -> "Counts":
         planned = [sheet for sheet in sheets if sheet.shareable]
+        found = [s for s in planned if s.found and s.found >= s.needed]
         return cls(
-            none_found=sum(1 for s in planned if not s.found and s.needed > 0),
+            none_found=sum(1 for s in planned if not s.found),
             some_found=sum(1 for s in planned if 0 < s.found < s.needed),
-            all_found=sum(1 for s in planned if s.found >= s.needed),
-            awaiting_agreement=sum(1 for s in planned if any(not h.agreed for h in s.helpers)),
+            found_not_agreed=sum(1 for s in found if _not_agreed(s)),
+            all_agreed=sum(1 for s in found if not _not_agreed(s)),
             no_consent=len(sheets) - len(planned),
+        )
+
+    @property
+    def total(self) -> int:
+        return (
+            self.none_found
+            + self.some_found
+            + self.found_not_agreed
+            + self.all_agreed
+            + self.no_consent
         )
 
 
@@ -199,7 +244,8 @@ def _roster(sheets: list[PlanSheet], s: Styles) -> list[Flowable]:
     count_cells = [
         (_("No supporter yet"), counts.none_found),
         (_("Some but not all supporters found"), counts.some_found),
-        (_("All supporters found"), counts.all_found),
+        (_("All found, not all agreed yet"), counts.found_not_agreed),
+        (_("All found and agreed"), counts.all_agreed),
         (_("No consent (no plan)"), counts.no_consent),
     ]
     story: list[Flowable] = [
@@ -211,12 +257,7 @@ def _roster(sheets: list[PlanSheet], s: Styles) -> list[Flowable]:
                 [paragraph(words, s.label) for words, _n in count_cells],
                 [paragraph(_people(n), s.name) for _w, n in count_cells],
             ],
-            [WIDTH / 4] * 4,
-        ),
-        paragraph(
-            _("Of them, with a candidate who has not yet agreed: %(count)d")
-            % {"count": counts.awaiting_agreement},
-            s.note,
+            [WIDTH / len(count_cells)] * len(count_cells),
         ),
         Spacer(1, 3 * mm),
     ]
@@ -281,17 +322,11 @@ def _people(count: int) -> str:
 
 
 def _roster_supporters(sheet: PlanSheet) -> str:
-    """The status, how many of those needed are found, those who agreed, then the candidates
-    under their mark, so that a walker never takes a proposed neighbour for a settled one."""
-    if not sheet.shareable:
-        return _status(sheet)
+    """Where the person stands (`_status`), those who agreed, then the candidates under their
+    mark, so that a walker never takes a proposed neighbour for a settled one."""
     status = _status(sheet)
-    if sheet.needed:
-        found = _("%(found)d of %(needed)d found") % {
-            "found": min(sheet.found, sheet.needed),
-            "needed": sheet.needed,
-        }
-        status = listed([status, found])
+    if not sheet.shareable:
+        return status
     agreed = listed(h.name for h in sheet.helpers if h.agreed)
     candidates = listed(h.name for h in sheet.helpers if not h.agreed)
     if candidates:
@@ -315,18 +350,25 @@ def _keep_safe(copy_for: str) -> str:
 def _overview(sheets: list[PlanSheet]) -> Flowable:
     markers: list[Marker] = []
     seen_shelters: set[str] = set()
+    seen_supporters: set[str] = set()
     outline = next((sheet.outline for sheet in sheets if sheet.outline is not None), None)
     areas = next((sheet.hazard_areas for sheet in sheets if sheet.hazard_areas), [])
     for number, sheet in enumerate(sheets, start=1):
         markers.append(status_marker(sheet.home, _status_key(sheet), str(number)))
-        markers += [
-            Marker(h.location, SUPPORTER, size=1.6 * mm) for h in sheet.helpers if h.location
-        ]
+        # A supporter who helps several people is one dot.
+        for helper in sheet.helpers:
+            key = helper.supporter_id or helper.name
+            if helper.location is not None and key not in seen_supporters:
+                seen_supporters.add(key)
+                markers.append(Marker(helper.location, SUPPORTER, size=1.6 * mm))
         for place in sheet.destinations:
             if place.location is not None and place.shelter not in seen_shelters:
                 seen_shelters.add(place.shelter)
                 markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
+    # The statuses are the runs': the legend names the scenarios they come from.
     legend: list[LegendEntry] = [
+        (None, _("Status in the runs of:")),
+        *((None, f"・{scenario}") for scenario in _scenario_list(sheets)),
         *(
             (STATUS_COLOURS[status], str(CoverStatus(status).label), STATUS_SHAPES[status])
             for status in (CoverStatus.COVERED, CoverStatus.PARTIAL, CoverStatus.UNCOVERED)
@@ -351,6 +393,12 @@ def _overview(sheets: list[PlanSheet]) -> Flowable:
         legend=legend,
         pad_m=100,
     )
+
+
+def _scenario_list(sheets: list[PlanSheet]) -> list[str]:
+    return list(dict.fromkeys(name for sheet in sheets for name in sheet.scenarios)) or [
+        _("Not planned yet")
+    ]
 
 
 def _page_form(number: int) -> str:

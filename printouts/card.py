@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Table, TableStyle
 
-from printouts.easy_japanese import EASY, easy_hazard, furigana, named
+from printouts.easy_japanese import EASY, EASY_SLOTS, easy_hazard, furigana, named
 from printouts.fonts import register_fonts
 from printouts.layout import (
     INK,
@@ -34,9 +34,9 @@ from printouts.layout import (
     listed,
     printed_today,
 )
-from printouts.plan_cells import CANDIDATE, HEALTH_WITHHELD
+from printouts.plan_cells import HEALTH_WITHHELD
 from printouts.ruby import RubyParagraph, RubyStyle
-from printouts.sheets import Destination, PlanSheet
+from printouts.sheets import Destination, Helper, PlanSheet
 
 LANGUAGES = ("ja", "easy", "en")
 MARGIN = 6 * mm
@@ -84,7 +84,9 @@ WORDS = {
     "no_helper": gettext_noop("No supporter yet: call the contacts below."),
     # With nobody below to call but 119.
     "no_helper_yet": gettext_noop("No supporter yet."),
-    "candidate": CANDIDATE,
+    # A candidate in the family's words: the association has asked them, or will.
+    "candidate": gettext_noop("Asked to help (no answer yet)"),
+    "any_time": gettext_noop("any time"),
     "phones": gettext_noop("Phone numbers"),
     "fire": gettext_noop("Fire and ambulance"),
     "police": gettext_noop("Police"),
@@ -94,8 +96,17 @@ WORDS = {
     "take": gettext_noop("What to take"),
     "devices": gettext_noop("Medical devices and their spare batteries: %(devices)s"),
     "medication": gettext_noop("Medicines: %(medication)s"),
+    "aids": gettext_noop("Mobility aids: %(aids)s"),
     "power": gettext_noop("Power supply: %(backup)s"),
     "withheld": HEALTH_WITHHELD,
+}
+
+# The times of day a supporter comes, short enough to stand beside a name (TimeSlot keys).
+SLOT_WORDS = {
+    "weekday_day": gettext_noop("weekdays by day"),
+    "weekday_night": gettext_noop("weekday nights"),
+    "weekend_day": gettext_noop("weekends by day"),
+    "weekend_night": gettext_noop("weekend nights"),
 }
 
 BAND = colors.Color(0.05, 0.2, 0.45)
@@ -220,8 +231,17 @@ class _Pen:
     def colon(self) -> str:
         return "：" if japanese() else ": "
 
+    def slots(self, helper: Helper) -> str:
+        """When the supporter comes, in short words ("平日夜、休日昼")."""
+        if set(helper.slots) >= set(SLOT_WORDS):
+            return self.words("any_time")
+        if self.easy:
+            return "、".join(EASY_SLOTS[slot] for slot in helper.slots if slot in EASY_SLOTS)
+        return listed(_(SLOT_WORDS[slot]) for slot in helper.slots if slot in SLOT_WORDS)
+
     def text(self, text: str, role: str = "body", *, kana: str | None = None) -> Flowable:
-        """`kana`: the text is a person's name, read so (easy Japanese only)."""
+        """`kana`: the text is a name, an address or a place from the data, read by that kana
+        ("" when unknown; easy Japanese only): never spaced apart inside."""
         colour = {"band": WHITE, "title": WHITE, "label": MUTED}.get(role, INK)
         size = self.size(role)
         if self.easy:
@@ -235,7 +255,8 @@ class _Pen:
         return Paragraph(escape(text).replace("\n", "<br/>"), paragraph_style)
 
     def parts(self, parts: Sequence[tuple[str, str | None]], role: str = "body") -> Flowable:
-        """One paragraph of several texts, names among them read by their kana."""
+        """One paragraph of several texts; those with a kana (maybe "") are names, addresses
+        or places from the data, read as `text` reads them."""
         if not self.easy:
             return self.text("".join(text for text, _kana in parts), role)
         segments = [
@@ -300,7 +321,12 @@ def _card(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowable
     story: list[Flowable] = [
         pen.boxed(pen.parts(title, "title"), background=BAND, space=0),
         pen.boxed(
-            _stacked([pen.text(pen.words("address"), "label"), pen.text(sheet.address, "address")]),
+            _stacked(
+                [
+                    pen.text(pen.words("address"), "label"),
+                    pen.text(sheet.address, "address", kana=""),
+                ]
+            ),
             background=colors.white,
             space=1.5,
             border=True,
@@ -344,10 +370,11 @@ def _destination(place: Destination, pen: _Pen, dropped: frozenset[str]) -> list
     opening = ""
     if place.stay_home:
         opening = pen.words("stay_home") + ("" if japanese() and not pen.easy else " ")
-    lines = [pen.text(f"{lead}{opening}{place.shelter}{bracketed(minutes)}")]
+    lines = [pen.parts([(lead + opening, None), (place.shelter, ""), (bracketed(minutes), None)])]
     unwanted = "stay_home_address" if place.stay_home else "shelter_address"
     if place.address and unwanted not in dropped and "shelter_address" not in dropped:
-        lines.append(pen.text(("　" if japanese() else "  ") + place.address, "label"))
+        indent = "　" if japanese() else "  "
+        lines.append(pen.parts([(indent, None), (place.address, "")], "label"))
     return lines
 
 
@@ -360,7 +387,7 @@ def _who(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowable]
     agreed = [h for h in sheet.helpers if h.agreed]
     candidates = [h for h in sheet.helpers if not h.agreed]
     if agreed:
-        story.append(pen.rows([(pen.text(h.name, kana=h.kana), h.phone) for h in agreed]))
+        story.append(pen.rows([(_agreed(h, pen), h.phone) for h in agreed]))
     elif _numbers(sheet):
         story.append(pen.text(pen.words("no_helper")))
     else:
@@ -375,6 +402,14 @@ def _who(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowable]
     return story
 
 
+def _agreed(helper: Helper, pen: _Pen) -> Flowable:
+    """An agreed supporter's name and, when known, the times of day they come."""
+    when = pen.slots(helper)
+    if not when:
+        return pen.text(helper.name, kana=helper.kana)
+    return pen.parts([(helper.name, helper.kana), (bracketed(when), None)])
+
+
 def _numbers(sheet: PlanSheet) -> bool:
     """Whether the card has numbers to call besides 119 and 110."""
     offices = (sheet.city_office, sheet.association, sheet.commissioner)
@@ -387,7 +422,8 @@ def _phones(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowab
     if "emergency" not in dropped:
         rows += [(pen.text(pen.words("fire")), "119"), (pen.text(pen.words("police")), "110")]
     for name, relation, phone in sheet.contacts:
-        rows.append((pen.text(name + (bracketed(relation) if relation else "")), phone))
+        aside = [(bracketed(relation), None)] if relation else []
+        rows.append((pen.parts([(name, ""), *aside]), phone))
     offices: list[tuple[str, tuple[str, str]]] = [
         ("city", sheet.city_office),
         ("association", sheet.association),
@@ -396,7 +432,8 @@ def _phones(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowab
     for key, (name, phone) in offices:
         # A number is what the card is for: an office without one is left out.
         if phone and key not in dropped:
-            rows.append((pen.text(pen.words(key) + (pen.colon() + name if name else "")), phone))
+            named_as = [(pen.colon(), None), (name, "")] if name else []
+            rows.append((pen.parts([(pen.words(key), None), *named_as]), phone))
     if rows:
         story.append(pen.rows(rows))
     return story
@@ -410,6 +447,8 @@ def _take(sheet: PlanSheet, pen: _Pen, dropped: frozenset[str]) -> list[Flowable
         lines.append(pen.words("devices", devices=listed(sheet.medical_devices)))
     if sheet.medication:
         lines.append(pen.words("medication", medication=sheet.medication))
+    if sheet.mobility_aids:
+        lines.append(pen.words("aids", aids=sheet.mobility_aids))
     if sheet.power_backup and "power" not in dropped:
         lines.append(pen.words("power", backup=sheet.power_backup))
     if not lines:

@@ -36,7 +36,8 @@ EASY = {
     "who": "だれが 来ますか",
     "no_helper": "まだ 決まって いません。下の 番号に 電話して ください。",
     "no_helper_yet": "まだ 決まって いません。",
-    "candidate": "たのんで いる 人（まだ 決まって いません）",
+    "candidate": "たのんで いる 人（まだ 返事が ありません）",
+    "any_time": "いつでも",
     "phones": "電話番号",
     "fire": "火事・救急車",
     "police": "警察",
@@ -46,8 +47,17 @@ EASY = {
     "take": "持って いく もの",
     "devices": "機械と バッテリー：%(devices)s",
     "medication": "くすり：%(medication)s",
+    "aids": "歩く ための 道具：%(aids)s",
     "power": "電気：%(backup)s",
     "withheld": "体の ことは この カードに 書いて いません。",
+}
+
+# The times of day a supporter comes (TimeSlot keys), as the family card says them.
+EASY_SLOTS = {
+    "weekday_day": "平日の 昼",
+    "weekday_night": "平日の 夜",
+    "weekend_day": "土日の 昼",
+    "weekend_night": "土日の 夜",
 }
 
 # Hazards in the short words that warnings on radio and television use (with furigana they
@@ -104,11 +114,30 @@ def _read(text: str) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def proper(text: str) -> list[Segment]:
+    """A name, an address or a place taken from the data (桜ヶ丘小学校, 本町町内会): each run
+    of kanji words read as one (group ruby), so that no reading longer than its word pushes
+    the word's parts apart; only the data's own spaces stay between its parts."""
+    return list(_proper(text))
+
+
+@lru_cache(maxsize=4096)
+def _proper(text: str) -> tuple[Segment, ...]:
+    merged: list[Segment] = []
+    for segment in _read(text):
+        if segment.reading and merged and merged[-1].reading:
+            last = merged.pop()
+            segment = Segment(last.base + segment.base, last.reading + segment.reading)
+        merged.append(segment)
+    return tuple(merged)
+
+
 def named(name: str, kana: str) -> list[Segment]:
     """A person's name read as the registry spells it: part by part where name and kana have
-    as many parts (山田/やまだ, 花子/はなこ), whole otherwise; from the dictionary without kana."""
+    as many parts (山田/やまだ, 花子/はなこ), whole otherwise; without kana, a name from the
+    data read by the dictionary (`proper`)."""
     if not kana.strip():
-        return furigana(name)
+        return proper(name)
     parts, readings = name.split(), kana.split()
     if len(parts) != len(readings):
         parts, readings = ["".join(parts)], ["".join(readings)]
@@ -141,12 +170,16 @@ def _aligned(surface: str, reading: str) -> list[Segment]:
     return _matched(surface, reading) or [Segment(surface, reading)]
 
 
+# Kana that stand for themselves in a reading, so that a word's reading is split at them:
+# hiragana and katakana, but not ヵ and ヶ (counters and place names, read か, が or け).
+_KANA_RUN = "\u3041-\u3096\u30a1-\u30f4\u30f7-\u30fa\u30fc"
+
+
 def _matched(surface: str, reading: str) -> list[Segment] | None:
     """Kanji runs given the part of the reading between the kana around them (始め/はじめ →
     始/はじ, め), so that ruby stands over kanji only; None when they do not line up."""
-    runs = re.findall(
-        r"[^\u3041-\u3096\u30a1-\u30fa\u30fc]+|[\u3041-\u3096\u30a1-\u30fa\u30fc]+", surface
-    )
+    # ヵ and ヶ are read as kanji (桜ヶ丘 さくらがおか): the reading runs over them.
+    runs = re.findall(rf"[^{_KANA_RUN}]+|[{_KANA_RUN}]+", surface)
     if len(runs) == 1 and KANJI.search(surface):
         return [Segment(surface, reading)]
     pattern = "".join(

@@ -18,7 +18,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
+from printouts import kinsoku
 from printouts.fonts import register_fonts
+
+# Every printout's paragraphs break lines by the Japanese rules (禁則処理).
+kinsoku.install()
 
 # Who a copy is for, as its footer says (keys of registry.access.Copy).
 COPY_LABELS = {

@@ -6,6 +6,7 @@ gives up. Pure geometry in drawing units (points, origin at the bottom left)."""
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class Placed:
 DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
 # How many rings further out are tried, with a leader line, before a label is left out.
 RINGS = 4
+# How many rings a marker tries around its point at each of its sizes, largest first.
+BADGE_RINGS = 5
+BADGE_SCALES = (1.0, 0.75, 0.5)
 
 
 # The side of the squares that boxes taken are filed under, in points: a box is compared
@@ -91,9 +95,21 @@ class Placer:
     def free(self, box: Box) -> bool:
         if not box.within(self.width, self.height, self.inset):
             return False
-        return not any(
-            box.overlaps(other) for cell in _cells(box) for other in self._filed.get(cell, ())
-        )
+        # `Box.overlaps` written out: this runs hundreds of thousands of times a bundle.
+        left, bottom = box.x, box.y
+        right, top = left + box.width, bottom + box.height
+        filed = self._filed
+        for i in range(math.floor(left / CELL), math.floor(right / CELL) + 1):
+            for j in range(math.floor(bottom / CELL), math.floor(top / CELL) + 1):
+                for other in filed.get((i, j), ()):
+                    if (
+                        left < other.x + other.width
+                        and other.x < right
+                        and bottom < other.y + other.height
+                        and other.y < top
+                    ):
+                        return False
+        return True
 
     def take(self, box: Box) -> None:
         self.taken.append(box)
@@ -117,25 +133,42 @@ class Placer:
 
     def badge(self, x: float, y: float, size: float) -> Placed:
         """A marker of half-width `size` at the point, or, when that is taken, the nearest free
-        place around it (joined by a leader line); on the point itself when the map is full."""
-        side = 2 * size
-        here = Box.centred(x, y, side, side)
-        if self.free(here):
-            self.take(here)
-            return Placed(here, leader=False)
-        for ring in range(1, 2 * RINGS + 1):
-            away = ring * (side + 1)
-            steps = 8 * ring
-            for step in range(steps):
-                angle = 2 * math.pi * step / steps
-                box = Box.centred(
-                    x + away * math.cos(angle), y + away * math.sin(angle), side, side
-                )
-                if self.free(box):
-                    self.take(box)
-                    return Placed(box, leader=True)
+        place around it (joined by a leader line); where none is near, the same set smaller
+        (down to `BADGE_SCALES[-1]` of its size), then further out. Only on a map with no free
+        place left at all is it set on its point, over another."""
+        for scale in BADGE_SCALES:
+            if spot := self._around(x, y, size * scale, BADGE_RINGS):
+                return spot
+        smallest = size * BADGE_SCALES[-1]
+        reach = math.hypot(self.width, self.height) / (2 * smallest + 1)
+        if spot := self._around(x, y, smallest, math.ceil(reach), first=BADGE_RINGS + 1):
+            return spot
+        here = Box.centred(x, y, 2 * size, 2 * size)
         self.take(here)
         return Placed(here, leader=False)
+
+    def _around(self, x: float, y: float, size: float, rings: int, first: int = 0) -> Placed | None:
+        """The first free place for a box of half-width `size` on the rings `first`..`rings`
+        around the point (ring 0: on the point), nearest first."""
+        side = 2 * size
+        for ring in range(first, rings + 1):
+            away = ring * (side + 1)
+            for cos, sin in _ring(ring):
+                box = Box(x + away * cos - size, y + away * sin - size, side, side)
+                if self.free(box):
+                    self.take(box)
+                    return Placed(box, leader=ring > 0)
+        return None
+
+
+@cache
+def _ring(ring: int) -> tuple[tuple[float, float], ...]:
+    """The directions tried on a ring: 8 a ring further out, evenly around (1 on ring 0)."""
+    steps = max(1, 8 * ring)
+    return tuple(
+        (math.cos(2 * math.pi * step / steps), math.sin(2 * math.pi * step / steps))
+        for step in range(steps)
+    )
 
 
 def _beside(x: float, y: float, away: float, dx: int, dy: int, width: float, height: float) -> Box:

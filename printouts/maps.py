@@ -5,7 +5,7 @@ bar and a north arrow."""
 import math
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.contrib.gis.geos import Polygon as Polygon_
@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from printouts.fonts import register_fonts
-from printouts.map_labels import Box, Placer
+from printouts.map_labels import Box, Placed, Placer
 
 HAZARD_FILL = colors.Color(0.25, 0.55, 0.95, alpha=0.30)
 OUTLINE = colors.Color(0.35, 0.35, 0.35)
@@ -152,7 +152,8 @@ def _outer_ring(polygon: Polygon_) -> Iterable[tuple[float, float]]:
     return list(zip(values[0::dims], values[1::dims], strict=True))
 
 
-LegendEntry = tuple[colors.Color, str] | tuple[colors.Color, str, str]
+# (colour, words), (colour, words, shape), or (None, words): a line of words alone.
+LegendEntry = tuple[colors.Color | None, str] | tuple[colors.Color, str, str]
 Legend = Sequence[LegendEntry]
 LABEL_SIZE = 9
 NUMBER_COLOUR = colors.white
@@ -179,7 +180,7 @@ def draw_map(
         Rect(0, 0, width, height, fillColor=colors.white, strokeColor=OUTLINE, strokeWidth=0.8)
     )
     points = [m.point for m in markers] or [Point(139.0, 35.0)]
-    frame = Frame.around(points, width, height, 10 * mm, pad_m)
+    frame = _clear_frame(points, width, height, pad_m, legend, font)
     for area in hazard_areas:
         for ring in _polygons(frame, area):
             drawing.add(Polygon(ring, fillColor=HAZARD_FILL, strokeColor=None))
@@ -200,33 +201,20 @@ def draw_map(
         drawing.add(
             Line(x1, y1, x2, y2, strokeColor=SHELTER, strokeWidth=1.6, strokeDashArray=[6, 3])
         )
-    placer = Placer(width, height, _furniture(width, height, legend, font))
-    # Numbered markers first, where they are or, when that is taken, beside it; the others on
-    # their points (small, and not to be read one by one).
-    order = sorted(range(len(markers)), key=lambda i: not markers[i].number)
-    placed: dict[int, Box] = {}
-    for index in order:
-        marker = markers[index]
-        x, y = frame.xy(marker.point.x, marker.point.y)
-        if marker.number:
-            # The box a diamond's or a triangle's corners reach.
-            spot = placer.badge(
-                x, y, marker.size * (1.0 if marker.drawn_shape == "circle" else 1.3)
-            )
-            if spot.leader:
-                cx, cy = spot.box.centre
-                drawing.add(Line(x, y, cx, cy, strokeColor=colors.black, strokeWidth=0.6))
-                drawing.add(Circle(x, y, 0.6 * mm, fillColor=colors.black, strokeColor=None))
-            placed[index] = spot.box
-        else:
-            placed[index] = Box.centred(x, y, 2 * marker.size, 2 * marker.size)
-            placer.take(placed[index])
-    # Numbered markers last, on top: their numbers are what the map is read by.
-    for index in reversed(order):
-        _draw_marker(drawing, markers[index], *placed[index].centre, font)
-    for index, marker in enumerate(markers):
+    layout = lay_out_markers(frame, markers, legend, font)
+    for index, spot in enumerate(layout.spots):
+        if spot.leader:
+            x, y = frame.xy(markers[index].point.x, markers[index].point.y)
+            cx, cy = spot.box.centre
+            # A person's number is read by its line; a supporter or a shelter moved aside, less.
+            ink, line = (colors.black, 0.6) if markers[index].number else (OUTLINE, 0.4)
+            drawing.add(Line(x, y, cx, cy, strokeColor=ink, strokeWidth=line))
+            drawing.add(Circle(x, y, 0.6 * mm, fillColor=ink, strokeColor=None))
+    for marker, spot in zip(markers, layout.spots, strict=True):
+        _draw_marker(drawing, layout.drawn(marker, spot), *spot.box.centre, font)
+    for marker, spot in zip(markers, layout.spots, strict=True):
         if marker.label:
-            _draw_label(drawing, placer, marker, placed[index], font)
+            _draw_label(drawing, layout.placer, marker, spot.box, font)
     drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=OUTLINE, strokeWidth=0.8))
     _scale_bar(drawing, frame, font)
     _north_arrow(drawing, width, height, font)
@@ -234,9 +222,92 @@ def draw_map(
     return drawing
 
 
-def _furniture(width: float, height: float, legend: Legend, font: str) -> list[Box]:
-    """Where the legend, the scale bar and the north arrow go: no label may cover them."""
-    boxes = [Box(0, 0, 70 * mm, 12 * mm), Box(width - 15 * mm, height - 18 * mm, 15 * mm, 18 * mm)]
+# How much a marker's shape reaches beyond its `size` (half-width), so that its box holds the
+# corners of a diamond, the tip of a triangle and the outline's stroke.
+REACH = {"circle": 1.0, "square": 1.0, "diamond": 1.3, "triangle": 1.6, "hexagon": 1.1}
+# The order markers are placed in: shelters on their points first (few, and where people go),
+# then the numbered people, then the rest.
+PLACING_ORDER = {"shelter": 0, "numbered": 1, "other": 2}
+
+
+def _half(marker: Marker) -> float:
+    return marker.size * REACH[marker.drawn_shape] + (1.6 if marker.hollow else 0.8)
+
+
+@dataclass(frozen=True)
+class MarkerLayout:
+    """Where each marker is drawn (`spots`, in the markers' order), on a map whose legend, scale
+    bar and north arrow were taken first (`furniture`): no two spots overlap, nor any spot the
+    furniture, as long as the map has room for them."""
+
+    placer: Placer
+    spots: list[Placed]
+    furniture: list[Box]
+
+    def drawn(self, marker: Marker, spot: Placed) -> Marker:
+        """The marker at the size its spot allowed: smaller where the map is crowded."""
+        half = _half(marker)
+        wanted = 2 * half
+        if spot.box.width >= wanted - 0.01:
+            return marker
+        shrink = spot.box.width / 2 - (half - marker.size * REACH[marker.drawn_shape])
+        return replace(marker, size=shrink / REACH[marker.drawn_shape],
+                       number_size=marker.number_size * spot.box.width / wanted)  # fmt: skip
+
+
+def lay_out_markers(frame: Frame, markers: Sequence[Marker], legend: Legend,
+                    font: str) -> MarkerLayout:  # fmt: skip
+    """Each marker on its point where that is free, else nearest beside it (a leader line
+    joins them), smaller where nothing is free at its size."""
+    furniture = _furniture(frame, legend, font)
+    placer = Placer(frame.width, frame.height, furniture)
+
+    def kind(marker: Marker) -> int:
+        if marker.square and not marker.number:
+            return PLACING_ORDER["shelter"]
+        return PLACING_ORDER["numbered" if marker.number else "other"]
+
+    spots: dict[int, Placed] = {}
+    for index in sorted(range(len(markers)), key=lambda i: kind(markers[i])):
+        marker = markers[index]
+        x, y = frame.xy(marker.point.x, marker.point.y)
+        spots[index] = placer.badge(x, y, _half(marker))
+    return MarkerLayout(placer, [spots[i] for i in range(len(markers))], furniture)
+
+
+def _clear_frame(points: Sequence[Point], width: float, height: float, pad_m: float,
+                 legend: Legend, font: str) -> Frame:  # fmt: skip
+    """The frame around the points, drawn out a little at a time while a point would lie
+    under the legend, the scale bar or the north arrow (its marker then sits apart from it,
+    its leader line running under them)."""
+    frame = Frame.around(points, width, height, 10 * mm, pad_m)
+    for _attempt in range(6):
+        boxes = _furniture(frame, legend, font)
+        spots = [frame.xy(p.x, p.y) for p in points]
+        if not any(_under(box, x, y) for box in boxes for x, y in spots):
+            return frame
+        frame = replace(frame, scale=frame.scale / 1.2)
+    return frame
+
+
+def _under(box: Box, x: float, y: float, room: float = 2 * mm) -> bool:
+    return (box.x - room <= x <= box.x + box.width + room
+            and box.y - room <= y <= box.y + box.height + room)  # fmt: skip
+
+
+def _scale_length(frame: Frame) -> int:
+    """The scale bar's length in metres: a round number near a quarter of the map's width."""
+    target = (frame.width * 0.25) / frame.scale
+    steps = (50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
+    return next((step for step in steps if step >= target * 0.6), 10000)
+
+
+def _furniture(frame: Frame, legend: Legend, font: str) -> list[Box]:
+    """Where the legend, the scale bar and the north arrow go: no marker nor label may cover
+    them."""
+    width, height = frame.width, frame.height
+    bar = _scale_length(frame) * frame.scale + 64 + 8 * mm
+    boxes = [Box(0, 0, bar, 12 * mm), Box(width - 15 * mm, height - 18 * mm, 15 * mm, 18 * mm)]
     if legend:
         boxes.append(Box(0, height - _legend_height(legend) - 8 * mm, _legend_width(legend, font)
                          + 8 * mm, _legend_height(legend) + 8 * mm))  # fmt: skip
@@ -300,15 +371,7 @@ def _draw_marker(drawing: Drawing, marker: Marker, x: float, y: float, font: str
 
 
 def _scale_bar(drawing: Drawing, frame: Frame, font: str) -> None:
-    target = (frame.width * 0.25) / frame.scale
-    length = next(
-        (
-            step
-            for step in (50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
-            if step >= target * 0.6
-        ),
-        10000,
-    )
+    length = _scale_length(frame)
     x0, y0 = 6 * mm, 6 * mm
     drawing.add(
         Rect(
@@ -359,6 +422,10 @@ def _legend(drawing: Drawing, legend: Legend, font: str, height: float) -> None:
     )  # fmt: skip
     for entry in legend:
         colour, text = entry[0], entry[1]
+        if colour is None:
+            drawing.add(String(x, y, text, fontName=font, fontSize=9))
+            y -= 5 * mm
+            continue
         if len(entry) == 3:
             shape = entry[2]
             hollow = shape.startswith("hollow-")

@@ -79,16 +79,21 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
             + _(
                 "The person and family; each supporter; the neighbourhood association; "
                 "the city's disaster office."
-            )
-            + "\n"
-            + _(
+            ),
+            s.note,
+        )
+    )
+    # What the supporters sign under stays on the page they sign.
+    closing = [
+        _p(
+            _(
                 "Supporters help as neighbours. "
                 "This plan places no legal duty or liability on them."
             ),
             s.note,
         )
-    )
-    story += signatures(sheet, s)
+    ]
+    story += signatures(sheet, s, lead=closing)
     story.append(PageOwner(None))  # the pages that follow, in a bundle, are not this plan's
     return story
 
@@ -271,9 +276,18 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
             (HOME, _("The home")),
             (HELPER, _("Supporter")),
             (SHELTER, _("Shelter (dashed: the way, straight)")),
-            (colors.Color(0.25, 0.55, 0.95, alpha=0.3), _("Hazard area")),
+            (colors.Color(0.25, 0.55, 0.95, alpha=0.3), _hazard_area(sheet)),
         ],
     )
+
+
+def _hazard_area(sheet: PlanSheet) -> str:
+    """The shaded area's words, naming its hazard: the sheet's map shows the areas of the first
+    hazard whose area covers the home, else of the first hazard planned."""
+    hazard = next((d.hazard for d in sheet.destinations if d.in_area), "") or next(
+        (d.hazard for d in sheet.destinations), ""
+    )
+    return _("Hazard area") + bracketed(hazard) if hazard else _("Hazard area")
 
 
 def _what_to_take(sheet: PlanSheet) -> list[str]:

@@ -1,6 +1,8 @@
 """The sections of the individual plan about other people and places: the supporters by time
 of day, where to go for each hazard, whom to call, and the signatures that make it agreed."""
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -191,14 +193,16 @@ def whom_to_call(sheet: PlanSheet) -> list[tuple[str, str, str]]:
     return [(name or "—", whom, phone or "—") for whom, (name, phone) in rows if name or phone]
 
 
-def signatures(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+def signatures(sheet: PlanSheet, s: Styles, *, lead: Sequence[Flowable] = ()) -> list[Flowable]:
     """A row to sign for the person (or the family) and for each supporter who agreed, with
     the name printed, a line to sign and a date line, all kept on one page: a plan is agreed
-    when they have all signed it."""
+    when they have all signed it. `lead`, what they sign under (who holds copies, that
+    supporters bear no liability), stays on the same page."""
     signers = [(_("The person (or family)"), sheet.name)]
     signers += [(_("Supporter"), helper.name) for helper in sheet.helpers if helper.agreed]
     header = [_("Who"), _("Name"), _("Signature"), _("Date")]
-    whom = _label_width([w for w, _name in signers] + [header[0]], s.label, 42 * mm)
+    # Wide enough for 「本人（または家族）」 on one line.
+    whom = _label_width([w for w, _name in signers] + [header[0]], s.label, 44 * mm)
     date = max(44 * mm, _word_width([header[3]], s.body))
     name = 44 * mm
     rows: list[list[Flowable | str]] = [[_p(h, s.body) for h in header]]
@@ -219,6 +223,7 @@ def signatures(sheet: PlanSheet, s: Styles) -> list[Flowable]:
     return [
         KeepTogether(
             [
+                *lead,
                 _p(_("Signatures"), s.heading),
                 _p(_("I have read this plan and agree to it."), s.note),
                 table,

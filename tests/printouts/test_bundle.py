@@ -184,11 +184,43 @@ def test_a_round_of_drafts_says_so():
 def test_the_counts_tell_one_of_two_found_from_none_found(sheets):
     counts = Counts.of(sheets)
 
-    assert (counts.none_found, counts.some_found, counts.all_found) == (1, 1, 1)
-    assert counts.no_consent == 1
+    assert (counts.none_found, counts.some_found, counts.all_agreed) == (1, 1, 1)
+    assert counts.no_consent == 1 and counts.total == len(sheets)
     roster = bundle(sheets)[1]
-    assert "支援者未定一部のみ決定（例：2人のうち1人）必要な人数がそろった同意なし" in roster
-    assert "2人のうち0人" in roster and "2人のうち1人" in roster
+    assert (
+        "支援者未定一部のみ決定（例：2人のうち1人）そろったが承諾待ちありそろった（全員承諾）"
+        "同意なし（計画なし）" in roster
+    )
+    assert "2人のうち1人" in roster and "支援者未定" in roster
+    assert "2人のうち0人" not in roster
+
+
+def test_the_roster_says_who_has_agreed_not_the_runs_status():
+    sheets = [
+        make_sheet("P-1", "本町1番1号", status="covered",
+                   helpers=[helper("佐藤", "proposed"), helper("鈴木", "asked")]),
+        make_sheet("P-2", "本町1番2号", status="partial", helpers=[helper("田中", "proposed")]),
+        make_sheet("P-3", "本町1番3号", status="covered",
+                   helpers=[helper("伊藤"), helper("山本")]),
+        make_sheet("P-4", "本町1番4号", status="uncovered", helpers=[], destinations=[]),
+    ]  # fmt: skip
+    counts = Counts.of(sheets)
+
+    assert (counts.none_found, counts.some_found, counts.found_not_agreed, counts.all_agreed,
+            counts.no_consent) == (1, 1, 1, 1, 0)  # fmt: skip
+    roster = bundle(sheets)[1]
+    assert "そろった（承諾待ち2人）" in roster
+    assert "2人のうち1人（承諾待ち1人）" in roster
+    assert "そろった（全員承諾）" in roster
+    assert "支援者未定、避難先未定" in roster
+    # Not the runs' words, which say nothing of agreement.
+    assert "対応済み" not in roster and "一部対応" not in roster
+
+
+def test_the_overview_legend_names_the_scenarios_its_statuses_come_from(sheets):
+    overview = bundle(sheets)[2]
+
+    assert "状況の元になった計画：" in overview and "・洪水/平日・夜" in overview
 
 
 def test_a_person_without_consent_gets_a_register_entry_and_no_plan(sheets):
@@ -247,3 +279,4 @@ def test_supporters_found_count_at_the_least_covered_time_of_day():
 
     assert sheet.found == 1
     assert Counts.of([sheet]).some_found == 1
+    assert Counts.of([sheet]).total == 1

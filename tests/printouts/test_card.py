@@ -81,7 +81,8 @@ def test_the_card_carries_what_a_family_needs_by_the_phone(town):
         "山田花子", "支えあい市本町1番1号", "119番に電話したら伝えます",
         "警戒レベル3「高齢者等避難」が出たら", "【洪水】本町福祉会館（ゆっくり歩いて約13分）",
         "支えあい市本町二丁目4番1号", "在宅避難ができます。危ないときの避難先：本町小学校",
-        "佐藤一郎080-3333-4444", "高橋和子090-9999-0000", "候補（未承諾）：伊藤健",
+        "佐藤一郎080-3333-4444", "高橋和子090-9999-0000",
+        "お願いしている方（まだ返事がありません）：伊藤健",
         "山田一郎（長男）090-1111-2222", "鈴木正（友人）070-7777-8888",
         "市役所：支えあい市福祉課0123-45-6789", "自治会・町内会：本町町内会0123-45-1111",
         "医療機器と予備バッテリー：在宅酸素、吸引器", "薬：降圧剤", "電源：予備バッテリー（8時間）",
@@ -94,7 +95,10 @@ def test_a_candidate_is_named_without_a_phone(town):
     sheet = replace(full_sheet(town["hanako"]), helpers=[asked])
     text = text_of(render_family_card(sheet))
 
-    assert flat("候補（未承諾）：伊藤健") in text and "090-0000-0001" not in text
+    assert (
+        flat("お願いしている方（まだ返事がありません）：伊藤健") in text
+        and "090-0000-0001" not in text
+    )
     assert flat("支援者はまだ決まっていません。下の連絡先に電話してください。") in text
 
 
@@ -249,3 +253,47 @@ def test_an_unknown_card_language_is_refused(town):
 
 def test_the_easy_words_cover_every_line_of_the_card():
     assert set(EASY) == {*WORDS, "when"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "supporter", "aids"),
+    [
+        ("ja", "佐藤一郎（平日夜、休日昼）080-3333-4444", "補助具：車いす"),
+        ("en", "(weekday nights, weekends by day)", "Mobility aids: 車いす"),
+        ("easy", "（平日の夜、土日の昼）", "歩くための道具：車いす"),
+    ],
+)
+def test_an_agreed_supporter_shows_when_they_come_and_the_aids_are_to_take(
+    town, lang, supporter, aids
+):
+    sheet = full_sheet(town["hanako"], lang)
+    first = replace(sheet.helpers[0], slots=["weekday_night", "weekend_day"])
+    sheet = replace(sheet, helpers=[first, *sheet.helpers[1:]], mobility_aids="車いす")
+    pdf = render_family_card(sheet, lang)
+    text = text_of(pdf) if lang != "easy" else base_text(pdf)
+
+    assert pages_of(pdf) == 1
+    assert flat(supporter) in flat(text), text
+    assert flat(aids) in flat(text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "candidate"),
+    [
+        ("ja", "お願いしている方（まだ返事がありません）"),
+        ("en", "Asked to help (no answer yet)"),
+        ("easy", "たのんでいる人（まだ返事がありません）"),
+    ],
+)
+def test_a_candidate_is_named_in_family_words(town, lang, candidate):
+    # Room for the candidate's line, which a full card in やさしい日本語 drops first.
+    sheet = replace(full_sheet(town["hanako"], lang), contacts=[], commissioner=("", ""))
+    pdf = render_family_card(sheet, lang)
+    text = text_of(pdf) if lang != "easy" else base_text(pdf)
+
+    assert flat(candidate) in flat(text) and "候補" not in text
+
+
+def base_text(pdf: bytes) -> str:
+    """An easy card's text without its readings (set smaller than any body text)."""
+    return "".join(run.text for run in body_runs(pdf) if run.size >= SMALLEST_BODY - 0.01)

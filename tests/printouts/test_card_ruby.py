@@ -6,13 +6,14 @@ import itertools
 import re
 from dataclasses import dataclass
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A6
 from reportlab.platypus import SimpleDocTemplate
 
-from printouts.easy_japanese import KANJI, furigana, hiragana, named
+from printouts.easy_japanese import KANJI, furigana, hiragana, named, proper
 from printouts.fonts import register_fonts
-from printouts.ruby import RubyParagraph, RubyStyle, Segment, lay_out
+from printouts.ruby import RubyParagraph, RubyStyle, Segment, lay_out, positions
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,30 @@ def test_a_long_reading_at_the_start_of_a_line_begins_with_its_word():
 
     assert runs["ほんちょう"].x == runs["本町"].x  # not pushed right, nor out of the margin
     assert runs["へ"].x >= runs["ほんちょう"].x + 5 * 5 - 5  # reaching over へ by a kana at most
+
+
+def test_a_kanji_ke_kanji_word_takes_one_reading_over_the_whole_word():
+    assert flat_segments(furigana("桜ヶ丘")) == [("桜ヶ丘", "さくらがおか")]
+    assert flat_segments(furigana("桜ヶ丘小学校"))[0] == ("桜ヶ丘", "さくらがおか")
+
+
+def test_a_name_from_the_data_is_read_whole_and_never_spaced_apart():
+    for name in ("桜ヶ丘小学校", "栄町中学校", "本町町内会"):
+        segments = proper(name)
+        assert "".join(s.base for s in segments) == name
+        assert len(segments) == 1 and segments[0].reading, segments
+        [line] = lay_out(segments, 300, style())
+        # One piece of text: its characters stand side by side, as the name is written.
+        assert len(line) == 1
+
+
+def test_spaces_on_a_card_line_stand_only_between_phrases_not_inside_a_place():
+    segments = [*furigana("にげる 場所："), *proper("桜ヶ丘小学校")]
+    [line] = lay_out(segments, 400, style())
+    bases = [placed.segment.base for placed in line]
+
+    assert bases[-1] == "桜ヶ丘小学校" and bases.count(" ") == 1
+    starts, _width = positions(line, style())
+    # The place starts right after the colon before it: no gap pushed into the line.
+    colon = bases.index("：")
+    assert starts[colon + 1][0] - starts[colon][0] == pytest.approx(line[colon].base)

@@ -110,3 +110,48 @@ def test_a_polygons_outer_ring_is_read_from_its_wkb_as_geos_gives_it():
 
     assert _outer_ring(holed) == list(holed.exterior_ring.coords)
     assert _outer_ring(raised) == [(x, y) for x, y, _z in raised.exterior_ring.coords]
+
+
+def test_a_crowded_overview_draws_no_marker_over_another_nor_over_the_legend():
+    """90 homes within 300 m, their supporters and 4 shelters, as a neighbourhood's overview
+    draws them: every marker's box apart from every other and from the legend and scale bar."""
+    from printouts.maps import Frame, lay_out_markers
+
+    statuses = list(STATUS_SHAPES)
+    markers = [
+        status_marker(at(((n * 37) % 600) - 300, ((n * 53) % 600) - 300),
+                      statuses[n % len(statuses)], str(n + 1))
+        for n in range(90)
+    ]  # fmt: skip
+    markers += [Marker(at(((n * 41) % 500) - 250, ((n * 29) % 500) - 250), SHELTER, size=1.6 * mm)
+                for n in range(40)]  # fmt: skip
+    markers += [Marker(at(x, y), SHELTER, f"避難所{x}", square=True)
+                for x, y in ((0, 0), (-290, 280), (150, -120), (-37, 53))]  # fmt: skip
+    legend = [(STATUS_COLOURS[s], s, STATUS_SHAPES[s]) for s in STATUS_SHAPES]
+    font = register_fonts()
+    frame = Frame.around([m.point for m in markers], 178 * mm, 230 * mm, 10 * mm, 100)
+
+    layout = lay_out_markers(frame, markers, legend, font)
+
+    boxes = [spot.box for spot in layout.spots]
+    assert overlapping(boxes) == []
+    assert not any(box.overlaps(other) for box in boxes for other in layout.furniture)
+    assert all(box.within(frame.width, frame.height) for box in boxes)
+    # The map is drawn as laid out (no error), numbers all there.
+    drawing = draw_map(width=178 * mm, height=230 * mm, markers=markers, legend=legend, pad_m=100)
+    numbers = {i.text for i in drawing.contents if isinstance(i, String)}
+    assert {str(n) for n in range(1, 91)} <= numbers
+
+
+def test_a_point_under_the_legend_is_drawn_out_of_it():
+    from printouts.maps import _clear_frame, _furniture, _under
+
+    legend = [(SHELTER, f"凡例{n}", "square") for n in range(8)]
+    points = [at(-300, 300), at(300, -300), at(0, 0)]
+    font = register_fonts()
+
+    frame = _clear_frame(points, 178 * mm, 120 * mm, 20, legend, font)
+
+    assert not any(
+        _under(box, *frame.xy(p.x, p.y)) for box in _furniture(frame, legend, font) for p in points
+    )

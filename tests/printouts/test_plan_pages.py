@@ -266,3 +266,24 @@ def test_a_plan_prints_the_same_whether_its_paragraphs_are_parsed_afresh_or_shar
     shared = [page.extract_text() for page in PdfReader(io.BytesIO(render_plan(sheet))).pages]
 
     assert shared == fresh
+
+
+def test_the_map_legend_names_the_hazard_of_its_shaded_area(town):
+    with translation.override("ja"):
+        sheet = plan_sheet(town["hanako"])
+
+    assert flat("災害想定区域（洪水）") in text_of(render_plan(sheet))
+
+
+@pytest.mark.parametrize("contacts", [0, 6, 9, 12, 15, 18])
+def test_the_closing_note_is_on_the_page_of_the_signatures(town, contacts):
+    with translation.override("ja"):
+        sheet = plan_sheet(town["hanako"])
+    sheet = replace(
+        sheet, contacts=[(f"家族{n}", "長男", "090-0000-0000") for n in range(contacts)]
+    )
+    pages = page_texts(render_plan(sheet))
+
+    [closing] = [n for n, text in enumerate(pages) if "責任を負うことはありません" in text]
+    assert "責任を負うことはありません" in pages[closing] and "署名欄" in pages[closing]
+    assert "避難支援者は" in pages[closing]

@@ -190,6 +190,8 @@ SUPPORTER_PHONE, SUPPORTER_ADDRESS, CANDIDATE = (
     "支えあい市本町1番2号",
     "候補（未承諾）",
 )
+# The card names a candidate in the family's words.
+CARD_CANDIDATE = "お願いしている方（まだ返事がありません）"
 
 
 def plan_and_card(person, copy_for):
@@ -205,13 +207,13 @@ def test_a_candidates_contacts_stay_off_paper_until_they_agree(town, copy_for):
     assert flat("佐藤 一郎") in plan and flat(CANDIDATE) in plan
     assert SUPPORTER_PHONE not in plan and SUPPORTER_PHONE not in card
     assert flat(SUPPORTER_ADDRESS) not in plan and flat(SUPPORTER_ADDRESS) not in card
-    assert flat(CANDIDATE) in card  # named apart on the card, not as one who comes
+    assert flat(CARD_CANDIDATE) in card  # named apart on the card, not as one who comes
 
     agree(town["hanako"])
     plan, card = plan_and_card(town["hanako"], copy_for)
 
     assert SUPPORTER_PHONE in plan and flat(SUPPORTER_ADDRESS) in plan and SUPPORTER_PHONE in card
-    assert flat(CANDIDATE) not in plan and flat(CANDIDATE) not in card
+    assert flat(CANDIDATE) not in plan and flat(CARD_CANDIDATE) not in card
 
 
 def test_an_issued_plan_prints_a_supporters_phone_only_from_the_version_after_they_agreed(
@@ -237,7 +239,7 @@ def test_the_officer_copy_shows_a_candidates_contacts_marked_as_a_candidate(town
 
     assert SUPPORTER_PHONE in plan and flat(SUPPORTER_ADDRESS) in plan and flat(CANDIDATE) in plan
     # The card goes to the family whoever prints it: no candidate's phone there.
-    assert SUPPORTER_PHONE not in card and flat(CANDIDATE) in card
+    assert SUPPORTER_PHONE not in card and flat(CARD_CANDIDATE) in card
 
     agree(town["hanako"])
     plan, card = plan_and_card(town["hanako"], "officer")
@@ -258,7 +260,7 @@ def test_the_roster_marks_candidates_and_the_bundle_keeps_their_phones_back(town
 
 def test_the_japanese_plan_writes_the_era_date_beside_the_iso_date(town):
     Person.objects.filter(pk=town["hanako"].pk).update(
-        birth_date=dt.date(1935, 4, 26), review_date=dt.date(2019, 5, 1)
+        birth_date=dt.date(1935, 4, 26), consent_date=dt.date(2019, 5, 1)
     )
     town["hanako"].refresh_from_db()
 
