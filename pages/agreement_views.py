@@ -6,12 +6,12 @@ that does not follow from where the pair stands is said in words, never a server
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pages.agreements import pair_supporter
 from pages.expired import login_required_form
 from pages.forms import FamilyStepForm, PairStepForm
 from pages.lookups import DECIDERS, area_for, person_for
@@ -19,8 +19,8 @@ from pages.person_views import _person_url
 from planner.agreements import StepRefused, family_step, pair_step
 from planner.models import PairState, SupportAgreement
 from planner.versions import Issued, current_versions, issue_plans
-from registry.access import persons_visible_to, role_of, supporters_visible_to
-from registry.models import Neighbourhood, Person, Supporter
+from registry.access import persons_visible_to, role_of
+from registry.models import Neighbourhood, Person
 
 
 def _require_decider(request: HttpRequest) -> None:
@@ -30,17 +30,6 @@ def _require_decider(request: HttpRequest) -> None:
 
 def _state_words(state: str) -> str:
     return str(PairState(state).label)
-
-
-def _pair_supporter(request: HttpRequest, person: Person, pk: int) -> Supporter | None:
-    """The supporter of a pair: one the user may see, proposed for the person by a run or
-    with an agreement recorded; anyone else is no pair of this person."""
-    related = Q(assignments__person=person) | Q(agreements__person=person)
-    return (
-        supporters_visible_to(request.user, Supporter.objects.filter(related, pk=pk))
-        .distinct()
-        .first()
-    )
 
 
 def _back(request: HttpRequest, pk: int) -> str:
@@ -57,7 +46,8 @@ def person_agreement_step(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("That step could not be read."))
         return redirect(_back(request, person.pk))
-    supporter = _pair_supporter(request, person, form.cleaned_data["supporter"])
+    # Only a pair of the person's plan or agreements, wherever the supporter lives.
+    supporter = pair_supporter(person, form.cleaned_data["supporter"])
     if supporter is None:
         raise Http404
     try:

@@ -72,7 +72,9 @@ def _neighbourhood_pdf(request: HttpRequest, code: str, document: str) -> HttpRe
         # Without a language asked for, a Japanese card is in easy Japanese for those whose
         # needs call for it.
         data = render_family_cards(sheets, lang, by_needs=_by_needs(request, lang))
-        filename = f"cards-{area.code}{suffix}.pdf"
+        # Cards chosen by each person's needs are of mixed language: no language named.
+        language = "" if _by_needs(request, lang) else f"-{lang}"
+        filename = f"cards-{area.code}{language}{suffix}.pdf"
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people],
         user=request.user,
@@ -104,20 +106,20 @@ def _person_pdf(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     except NotInCopy:
         # An officer asked for a copy whose reader may not see this person.
         raise Http404 from None
-    data = (
-        render_plan(sheet, lang, copy_for=copy)
-        if what == "plan"
-        else render_family_card(
-            sheet, card_language(sheet, lang) if _by_needs(request, lang) else lang
-        )
-    )
+    if what == "card":
+        lang = card_language(sheet, lang) if _by_needs(request, lang) else lang
+        data = render_family_card(sheet, lang)
+    else:
+        data = render_plan(sheet, lang, copy_for=copy)
     audit_record(
         action=AuditAction.PRINT, model=Person, object_ids=[person.pk], user=request.user,
         detail={"document": what, "lang": lang, "copy_for": copy},
     )  # fmt: skip
     # The file is named by the opaque record number and the version, never the person's name.
     version = f"v{sheet.version}" if sheet.version else "draft"
-    return file_download(data, f"{what}-{person.pk}-{version}.pdf")
+    # A card names its language: a family may keep the Japanese, easy and English ones.
+    language = f"-{lang}" if what == "card" else ""
+    return file_download(data, f"{what}-{person.pk}-{version}{language}.pdf")
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pages.agreements import person_pairs, person_version
+from pages.agreements import draft_plan, person_pairs, person_version, plan_helpers
 from pages.expired import form_after_login, login_required_form
 from pages.forms import DecisionForm, ReviewForm
 from pages.lookups import DECIDERS, person_for
@@ -25,7 +25,7 @@ from planner.models import (
     ShelterAssignment,
     SupporterAssignment,
 )
-from registry.access import HEALTH_FIELDS, can_see_health, role_of
+from registry.access import HEALTH_FIELDS, Role, can_see_health, role_of
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
 from registry.models.choices import CommunicationNeed
@@ -54,6 +54,7 @@ def _context(
         if plan
         else None
     )
+    agreement = _agreement_context(request, person)
     health = can_see_health(request.user, person)
     shown = ["mobility", "care_while_moving", "mobility_aids", "place_in_home"]
     if health:
@@ -64,7 +65,7 @@ def _context(
         "scenario": scenario,
         "details": details,
         "plan": plan,
-        "supporters": supporters,
+        "supporters": plan_helpers(request.user, supporters, agreement["pairs"]),
         "shelter": shelter,
         "may_decide": role_of(request.user) in DECIDERS,
         "reviews": person.plan_reviews.all()[:5],
@@ -72,18 +73,22 @@ def _context(
         "contacts": person.emergency_contacts.all(),
         # Says why a person who has not consented is shown at all.
         "under_emergency": bool(emergency_hazards(person)),
-        **_agreement_context(request, person),
+        **agreement,
     }
 
 
 def _agreement_context(request: HttpRequest, person: Person) -> dict[str, Any]:
-    """The supporters' agreement, step by step, and the issued versions."""
-    pairs = person_pairs(request.user, person)
+    """The supporters' agreement, step by step, and the issued versions, from one reading of
+    the draft plan."""
+    draft = draft_plan(person)
+    pairs = person_pairs(request.user, person, draft)
+    named = [row.supporter_pk for row in pairs.rows + pairs.declined]
     return {
         "pairs": pairs,
-        "pair_states": {row.supporter_pk: row.state for row in pairs.rows + pairs.declined},
-        "version": person_version(request.user, person),
+        "version": person_version(request.user, person, draft, named),
         "asked_how": AskedHow.choices,
+        # Officers see a candidate's phone; everyone else once the supporter agreed.
+        "candidate_phones": role_of(request.user) == Role.OFFICER,
     }
 
 

@@ -78,10 +78,3 @@ def asked_how_words(key: str) -> str:
 @register.filter
 def role_list_words(keys: list[str] | None) -> list[str]:
     return [_label(SupportRole, key) for key in keys or []]
-
-
-@register.filter
-def pair_state_of(states: dict[int, str] | None, supporter_pk: int) -> str:
-    """A pair's state in words from {supporter pk: PairState key}; a pair without a row is
-    only proposed."""
-    return _label(PairState, (states or {}).get(supporter_pk, PairState.PROPOSED))

@@ -5,6 +5,7 @@ neighbourhood's pairs still to ask or pending, and the dashboard's overdue revie
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from planner.agreements import pair_step
@@ -185,7 +186,9 @@ def test_it_issues_a_version_says_when_nothing_changed_and_shows_what_changed(to
     assert "No change — still version 1." in same
     assert "Issued: version 2." in second
     versions = _section(second, "versions")
-    assert "v2" in versions and "association" in versions
+    # The issuer is named by full name or the issuing office, never the login.
+    assert "v2" in versions and settings.PRINTOUT_ISSUER in versions
+    assert "by association" not in versions
     changes = versions.split('id="changes"')[1].split("</ul>")[0]
     assert "佐藤 一郎" in changes and "Agreed" in changes
     assert f'href="/people/{hanako.pk}/plan.pdf"' in versions
@@ -287,4 +290,4 @@ def test_the_neighbourhood_page_shows_the_first_people_to_ask_and_links_to_every
     assert full.count("<li>") == 21 and "町内 19" in full and 'id="asking-all"' not in everyone
     # The count is of every pair still to ask, on both pages.
     pairs = full.count('class="ask"')
-    assert f": {pairs} " in page.split('id="asking-counts"')[1].split("</p>")[0]
+    assert f"未依頼: {pairs}組（21人）" in page.split('id="asking-counts"')[1].split("</p>")[0]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from planner.agreements import pair_step
 from planner.models import (
     AssignmentState,
     PairState,
@@ -21,7 +22,7 @@ from planner.models import (
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
-from registry.models import AuditEntry, EmergencyContact, EmergencyDisclosure
+from registry.models import AuditEntry, EmergencyContact, EmergencyDisclosure, Supporter
 from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
@@ -167,7 +168,12 @@ def test_it_shows_the_persons_own_phone_with_the_address_as_an_unbroken_link(han
         address = page.split('id="address"')[1].split("</p>")[0]
         assert "支えあい市本町1番1号" in address
         assert '<a class="tel" href="tel:0463112233">0463-11-2233</a>' in address
-    # The supporter's number in the plan is a link too.
+    # The supporter's number is a link too, once the supporter has agreed (a candidate's
+    # number stays with the city).
+    candidate = as_user("association").get(reverse("person", args=[hanako.pk])).content.decode()
+    assert "080-1234-5678" not in candidate
+    supporter = Supporter.objects.get(external_id="S1")
+    pair_step(person=hanako, supporter=supporter, step="agree", user=None)
     page = as_user("association").get(reverse("person", args=[hanako.pk])).content.decode()
     assert '<a class="tel" href="tel:08012345678">080-1234-5678</a>' in page
 
