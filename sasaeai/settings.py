@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "registry",
+    "routes",
     "planner",
     "printouts",
     "pages",

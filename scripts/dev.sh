@@ -29,7 +29,7 @@ as_root() {
 
 # --- system packages ---------------------------------------------------------------------------
 system_packages() {
-    command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install PostgreSQL+PostGIS, GDAL, fonts-ipaexfont and poppler by hand"; return; }
+    command -v apt-get >/dev/null 2>&1 || { say "no apt-get: install PostgreSQL+PostGIS+pgRouting, GDAL, fonts-ipaexfont and poppler by hand"; return; }
     # chromium drives the browser tests (through Playwright, never a downloaded browser).
     local wanted=(postgresql gdal-bin fonts-ipaexfont poppler-utils poppler-data gettext chromium)
     local missing=() pkg major
@@ -43,8 +43,10 @@ system_packages() {
         major=$(apt-cache depends postgresql 2>/dev/null | grep -oP 'Depends: postgresql-\K[0-9]+' | head -n 1 || true)
     fi
     [ -n "$major" ] || die "cannot tell which PostgreSQL version this distribution ships"
-    dpkg-query -W -f='${Status}' "postgresql-$major-postgis-3" 2>/dev/null | grep -q "ok installed" \
-        || missing+=("postgresql-$major-postgis-3")
+    # pgRouting, of the same major version, routes walks on the street network.
+    for pkg in "postgresql-$major-postgis-3" "postgresql-$major-pgrouting"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
     [ ${#missing[@]} -eq 0 ] && return
     say "installing system packages: ${missing[*]}"
     apt_update_once

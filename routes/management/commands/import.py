@@ -1,17 +1,21 @@
-"""`python manage.py import persons|supporters|shelters|hazards|neighbourhoods FILE`."""
+"""`python manage.py import persons|supporters|shelters|hazards|neighbourhoods|roads FILE`.
+
+It lives with the streets (`routes`), the highest layer whose files it reads; the registry's
+kinds go through the registry's importers as before."""
 
 import getpass
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from registry.importers.problems import ImportFailed
-from registry.importers.service import IMPORTERS, import_file
+from registry.importers.service import IMPORTERS, ImportResult, import_file
 from registry.importers.shelters import FORMATS as SHELTER_FORMATS
 from registry.models.choices import HazardKind
+from routes.importer import import_roads
 
 
 class Command(BaseCommand):
@@ -22,7 +26,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=list(IMPORTERS))
+        parser.add_argument("kind", choices=[*IMPORTERS, "roads"])
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--format", choices=SHELTER_FORMATS, help="shelters: the file's format")
@@ -46,6 +50,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"--user {options['user']}: no such user", returncode=2)
+        if options["kind"] == "roads":
+            self._roads(path, dry_run=options["dry_run"])
+            return
         started = time.perf_counter()
 
         def progress(message: str) -> None:
@@ -66,13 +73,26 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except ImportFailed as failure:
-            for problem in failure.problems:
-                self.stderr.write(str(problem))
-            count = len(failure.problems)
-            raise CommandError(
-                f"{path.name}: {count} problem{'s' if count != 1 else ''}; nothing was written.",
-                returncode=failure.exit_code,
-            ) from None
+            self._fail(path, failure)
+        self._notes_and_summary(result)
+
+    def _roads(self, path: Path, *, dry_run: bool) -> None:
+        try:
+            result = import_roads(path, dry_run=dry_run)
+        except ImportFailed as failure:
+            self._fail(path, failure)
+        self.stdout.write(self.style.SUCCESS(result.summary()))
+
+    def _fail(self, path: Path, failure: ImportFailed) -> NoReturn:
+        for problem in failure.problems:
+            self.stderr.write(str(problem))
+        count = len(failure.problems)
+        raise CommandError(
+            f"{path.name}: {count} problem{'s' if count != 1 else ''}; nothing was written.",
+            returncode=failure.exit_code,
+        ) from None
+
+    def _notes_and_summary(self, result: ImportResult) -> None:
         for note in result.notes:
             self.stdout.write(f"  note: {note}")
         self.stdout.write(self.style.SUCCESS(result.summary()))
