@@ -25,7 +25,7 @@ from planner.models import (
     SupportAgreement,
     SupporterAssignment,
 )
-from planner.plans import Content, open_pairs, plan_contents, same_plan
+from planner.plans import Content, open_pairs, pairs_of, plan_contents, same_plan
 from planner.versions import changes_by_person, overdue_reviews
 from printouts.sheets import change_in_words
 from registry.access import (
@@ -37,7 +37,6 @@ from registry.access import (
 )
 from registry.admin_privacy import ROLE_LABELS
 from registry.models import Neighbourhood, Person, Shelter, Supporter
-from registry.models.choices import TimeSlot
 from registry.ordering import by_address
 
 
@@ -101,18 +100,12 @@ class PersonPairs:
 
 def _plan_pairs(content: Content | None) -> dict[str, PairRow]:
     """external id → row from the draft plan's slots (the supporter record filled later)."""
-    found: dict[str, PairRow] = {}
     if content is None:
-        return found
-    for slot in TimeSlot.values:
-        for entry in content["slots"].get(slot, []):
-            row = found.setdefault(
-                entry["supporter"],
-                PairRow(0, None, entry["state"], metres=entry["metres"]),
-            )
-            row.slots.append(slot)
-            row.roles += [role for role in entry["roles"] if role not in row.roles]
-    return found
+        return {}
+    return {
+        supporter: PairRow(0, None, pair.state, list(pair.slots), list(pair.roles), pair.metres)
+        for supporter, pair in pairs_of(content).items()
+    }
 
 
 STATE_ORDER: list[str] = [PairState.AGREED, PairState.ASKED, PairState.PROPOSED, PairState.DECLINED]

@@ -8,6 +8,7 @@ version reads the same in ten years whatever the code becomes."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple, TypedDict
 
 from django.db import connection
@@ -222,3 +223,31 @@ def open_pairs(ids: list[int]) -> dict[int, list[tuple[int, str, list[str]]]]:
             ordered = [slot for slot in TimeSlot.values if slot in slots]
             found[person].append((supporter, state, ordered))
         return found
+
+
+@dataclass(frozen=True)
+class PlannedPair:
+    """One supporter of a plan, once whatever the time slots they help in."""
+
+    state: str  # PairState: a pair's state is the same in every slot
+    metres: int  # from the home, as the first slot's run measured it
+    slots: list[str]  # TimeSlot keys, in TimeSlot's order
+    roles: list[str]  # SupportRole keys over all their slots, in SupportRole's order
+
+
+def pairs_of(content: Content) -> dict[str, PlannedPair]:
+    """Each supporter of the plan by external id, in the order first met slot by slot."""
+    slots: dict[str, list[str]] = {}
+    roles: dict[str, set[str]] = {}
+    first: dict[str, SupporterEntry] = {}
+    for slot in TimeSlot.values:
+        for entry in content["slots"].get(slot, []):
+            first.setdefault(entry["supporter"], entry)
+            slots.setdefault(entry["supporter"], []).append(slot)
+            roles.setdefault(entry["supporter"], set()).update(entry["roles"])
+    return {
+        supporter: PlannedPair(
+            entry["state"], entry["metres"], slots[supporter], _ordered(list(roles[supporter]))
+        )
+        for supporter, entry in first.items()
+    }

@@ -13,10 +13,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from planner.models import PlanVersion
-from planner.plans import Content, plan_contents, same_plan
+from planner.plans import Content, pairs_of, plan_contents, same_plan
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
-from registry.models.choices import TimeSlot
 from registry.models.people import SHAREABLE_CONSENT
 
 
@@ -140,17 +139,18 @@ def changes(old: Content | None, new: Content) -> list[Change]:
     if old is None:
         return []
     found: list[Change] = []
-    before, after = _by_supporter(old), _by_supporter(new)
+    before, after = pairs_of(old), pairs_of(new)
     for supporter in sorted(set(before) | set(after)):
-        was, now = before.get(supporter, {}), after.get(supporter, {})
-        if added := [slot for slot in now if slot not in was]:
+        was, now = before.get(supporter), after.get(supporter)
+        was_slots, now_slots = was.slots if was else [], now.slots if now else []
+        if added := [slot for slot in now_slots if slot not in was_slots]:
             found.append(Change("supporter_added", slot=";".join(added), supporter=supporter))
-        if gone := [slot for slot in was if slot not in now]:
+        if gone := [slot for slot in was_slots if slot not in now_slots]:
             found.append(Change("supporter_gone", slot=";".join(gone), supporter=supporter))
-        both = [slot for slot in now if slot in was and was[slot] != now[slot]]
-        if both:
+        both = [slot for slot in now_slots if slot in was_slots]
+        if was and now and both and was.state != now.state:
             found.append(Change("supporter_state", slot=";".join(both), supporter=supporter,
-                                before=was[both[0]], after=now[both[0]]))  # fmt: skip
+                                before=was.state, after=now.state))  # fmt: skip
     for hazard in sorted(set(old["hazards"]) | set(new["hazards"])):
         old_entry, new_entry = old["hazards"].get(hazard), new["hazards"].get(hazard)
         was_at = (old_entry["shelter"] if old_entry else None) or ""
@@ -161,15 +161,6 @@ def changes(old: Content | None, new: Content) -> list[Change]:
     for key, value in new["needs"].items():
         if old_needs.get(key) != value:
             found.append(Change("needs", before=key, after=key))
-    return found
-
-
-def _by_supporter(content: Content) -> dict[str, dict[str, str]]:
-    """supporter → {slot: state}, slots in TimeSlot's order."""
-    found: dict[str, dict[str, str]] = {}
-    for slot in TimeSlot.values:
-        for entry in content["slots"].get(slot, []):
-            found.setdefault(entry["supporter"], {})[slot] = entry["state"]
     return found
 
 

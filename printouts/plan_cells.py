@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from reportlab.lib import colors
@@ -20,6 +19,7 @@ from planner.models import SupportRole
 from printouts.dates import iso_and_wareki
 from printouts.layout import SHADE, WARNING, Styles, japanese
 from printouts.maps import GAP
+from printouts.sheets import language_in_words
 from registry.models.choices import CommunicationNeed, TimeSlot
 
 HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
@@ -226,22 +226,6 @@ def _role_in_words(role: str) -> str:
 def slot_in_words(slot: str) -> str:
     """A time slot (TimeSlot key) as its label."""
     return str(TimeSlot(slot).label) if slot in TimeSlot.values else slot
-
-
-# ISO 639 codes that Django's language table knows only by a script or region variant.
-_LANGUAGE_ALIASES = {"zh": "zh-hans", "pt": "pt-br", "sr": "sr-latn"}
-
-
-def language_in_words(code: str) -> str:
-    """An ISO 639 code (`vi`, or `language:vi` as communication needs write it) as the
-    language's name in the active language (ベトナム語); Django's own table names them."""
-    code = code.removeprefix("language:").strip().lower()
-    for candidate in (_LANGUAGE_ALIASES.get(code, code), code):
-        try:
-            return str(translation.get_language_info(candidate)["name_translated"])
-        except KeyError:
-            continue
-    return _("Language %(code)s") % {"code": code.upper()}
 
 
 def communication_in_words(need: str) -> str:

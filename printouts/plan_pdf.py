@@ -39,11 +39,10 @@ from printouts.plan_cells import (
     _table,
     _warning,
     communication_in_words,
-    language_in_words,
 )
 from printouts.plan_sections import destinations, signatures, supporters, whom_to_call
 from printouts.register_entry import register_entry_flowables
-from printouts.sheets import PlanSheet
+from printouts.sheets import PlanSheet, language_in_words
 
 
 def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:

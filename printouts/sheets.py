@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from planner.models import CoverStatus, PairState, PlanRun, PlanVersion, SupportRole
-from planner.plans import Content, SupporterEntry, plan_contents
+from planner.models import CoverStatus, PairState, PlanRun, PlanVersion
+from planner.plans import STATE_ORDER, Content, pairs_of, plan_contents
 from planner.versions import Change, changes_by_person, current_versions, review_due
 from printouts.layout import listed
 from registry.access import (
@@ -348,34 +348,27 @@ def _helpers(
     contacts needs their agreement, so a candidate's phone, address and home (a map marker
     is an address) are left out unless `contacts_always` (the officer's copy, which the city
     keeps to ask them)."""
-    merged: dict[str, tuple[SupporterEntry, list[str], set[str]]] = {}
-    for slot in TimeSlot.values:
-        for entry in content["slots"].get(slot, []):
-            _entry, slots, roles = merged.setdefault(entry["supporter"], (entry, [], set()))
-            slots.append(slot)
-            roles.update(entry["roles"])
     helpers = []
-    for external_id, (entry, slots, roles) in merged.items():
+    for external_id, pair in pairs_of(content).items():
         supporter = supporters.get(external_id)
         if supporter is None:  # deleted since the version was issued
             continue
-        shown = entry["state"] == PairState.AGREED or contacts_always
+        shown = pair.state == PairState.AGREED or contacts_always
         helpers.append(
             Helper(
                 name=supporter.name,
                 kana=supporter.kana,
                 phone=supporter.phone if shown else "",
                 address=supporter.address if shown else "",
-                roles=[role for role in SupportRole.values if role in roles],
-                distance_m=entry["metres"],
-                state=entry["state"],
+                roles=pair.roles,
+                distance_m=pair.metres,
+                state=pair.state,
                 location=supporter.location if shown else None,
-                slots=slots,
+                slots=pair.slots,
                 supporter_id=external_id,
             )
         )
-    order = [PairState.AGREED, PairState.ASKED, PairState.PROPOSED]
-    return sorted(helpers, key=lambda h: (order.index(PairState(h.state)), h.distance_m))
+    return sorted(helpers, key=lambda h: (STATE_ORDER.index(h.state), h.distance_m))
 
 
 def _destinations(content: Content, shelters: dict[str, Shelter]) -> list[Destination]:
@@ -454,18 +447,26 @@ NEED_WORDS = {
 }
 
 
-def language_in_words(communication: list[str]) -> str:
+# ISO 639 codes that Django's language table knows only by a script or region variant.
+_LANGUAGE_ALIASES = {"zh": "zh-hans", "pt": "pt-br", "sr": "sr-latn"}
+
+
+def language_in_words(code: str) -> str:
+    """An ISO 639 code (`vi`, or `language:vi` as communication needs write it) as the
+    language's name in the active language (ベトナム語); Django's own table names them."""
+    code = code.removeprefix("language:").strip().lower()
+    for candidate in (_LANGUAGE_ALIASES.get(code, code), code):
+        try:
+            return str(translation.get_language_info(candidate)["name_translated"])
+        except KeyError:
+            continue
+    return _("Language %(code)s") % {"code": code.upper()}
+
+
+def languages_needed(communication: list[str]) -> str:
     """The languages other than Japanese among the communication needs, by name in the
     reader's language (`language:vi` → ベトナム語)."""
-    names = []
-    for need in communication:
-        if need.startswith("language:"):
-            code = need.split(":", 1)[1]
-            try:
-                names.append(str(translation.get_language_info(code)["name_translated"]))
-            except KeyError:
-                names.append(code)
-    return "、".join(names) if translation.get_language() == "ja" else ", ".join(names)
+    return listed(language_in_words(need) for need in communication if need.startswith("language:"))
 
 
 def _status(content: Content, person: Person) -> str:
@@ -534,7 +535,7 @@ def _sheet(
         review_overdue=bool(version and review and review < today),
         slots=_slots(content, helpers),
         lives_alone=person.lives_alone,
-        language=language_in_words(person.communication),
+        language=languages_needed(person.communication),
         doctor=(getattr(person, "doctor", ""), getattr(person, "doctor_phone", "")),
         nurse=(getattr(person, "nurse", ""), getattr(person, "nurse_phone", "")),
         device_supplier=(
