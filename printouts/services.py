@@ -113,19 +113,19 @@ def neighbourhood_sheets(
     lang: str,
     user: Any = None,
     draft: bool = False,
-    issued: bool = False,
 ) -> tuple[list[Person], list[PlanSheet]]:
     """The people of a neighbourhood a copy shows (for a user, only those the user may see,
-    in the user's own copy) and their sheets: what the command and the pages print alike.
-    With `issued`, only people with an issued plan, and people without consent (whose list
-    entries the officer's copy holds); `skipped_without_plan` counts the others."""
+    in the user's own copy) and their sheets: what the command and the pages print alike."""
     people = _neighbourhood_people(area, copy_for, user)
-    if issued and not draft:
-        people = _with_plan_or_entry(people)
+    return people, _sheets(people, copy_for=copy_for, lang=lang, user=user, draft=draft)
+
+
+def _sheets(
+    people: list[Person], *, copy_for: str, lang: str, user: Any, draft: bool
+) -> list[PlanSheet]:
     with translation.override(paper_language(lang)):
-        sheets = plan_sheets(people, user=user, copy_for=copy_for_reader(user, copy_for),
-                             draft=draft)  # fmt: skip
-    return people, sheets
+        return plan_sheets(people, user=user, copy_for=copy_for_reader(user, copy_for),
+                           draft=draft)  # fmt: skip
 
 
 def _neighbourhood_people(area: Neighbourhood, copy_for: str, user: Any) -> list[Person]:
@@ -136,14 +136,10 @@ def _neighbourhood_people(area: Neighbourhood, copy_for: str, user: Any) -> list
 
 
 def _with_plan_or_entry(people: list[Person]) -> list[Person]:
+    """Those with an issued plan, and those without consent (whose list entries the officer's
+    copy holds)."""
     with_plan = {person.pk for person in issued_only(people)[0]}
     return [p for p in people if p.pk in with_plan or p.consent not in SHAREABLE_CONSENT]
-
-
-def skipped_without_plan(area: Neighbourhood, *, copy_for: str, user: Any = None) -> int:
-    """How many of a neighbourhood's people in the copy have no issued plan yet."""
-    people = _neighbourhood_people(area, copy_for, user)
-    return len(people) - len(_with_plan_or_entry(people))
 
 
 def print_neighbourhoods(
@@ -164,11 +160,11 @@ def print_neighbourhoods(
     lang = paper_language(lang)
     written, skipped = [], 0
     for number, area in enumerate(neighbourhoods, start=1):
-        people, sheets = neighbourhood_sheets(
-            area, copy_for=copy, lang=lang, user=user, draft=draft, issued=True
-        )
-        without = 0 if draft else skipped_without_plan(area, copy_for=copy, user=user)
+        everyone = _neighbourhood_people(area, copy, user)
+        people = everyone if draft else _with_plan_or_entry(everyone)
+        without = len(everyone) - len(people)
         skipped += without
+        sheets = _sheets(people, copy_for=copy, lang=lang, user=user, draft=draft)
         path = out / f"bundle-{area.code}-{copy}-{lang}{'-draft' if draft else ''}.pdf"
         _write(path, render_bundle(
             neighbourhood=area.name, association=area.association, sheets=sheets,
