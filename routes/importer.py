@@ -81,12 +81,22 @@ def _lines(geometry: Any) -> Iterator[list[list[float]]]:
 
 
 def read_roads(path: Path) -> RoadsRead:
+    """The ways of a GeoJSON file (any other suffix than those of OpenStreetMap)."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError) as error:
         raise UnusableFile.because(_("not a GeoJSON file: %(error)s") % {"error": error}) from None
+    return read_geojson(data)
+
+
+def read_geojson(data: Any) -> RoadsRead:
+    """The ways of a parsed GeoJSON FeatureCollection, checked feature by feature."""
     features = data.get("features") if isinstance(data, dict) else None
-    if data.get("type") != "FeatureCollection" or not isinstance(features, list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(features, list)
+    ):
         raise UnusableFile.because(_("not a GeoJSON FeatureCollection"))
     problems: list[Problem] = []
     ways: list[Way] = []
@@ -162,10 +172,14 @@ def _ends(wkt: str) -> tuple[tuple[float, float], tuple[float, float]]:
     return (float(first[0]), float(first[1])), (float(last[0]), float(last[1]))
 
 
-@transaction.atomic
 def import_roads(path: Path, *, dry_run: bool = False) -> RoadsImported:
     """Read, node and (unless `dry_run`) replace the street network with the file's."""
-    read = read_roads(path)
+    return import_ways(read_roads(path), dry_run=dry_run)
+
+
+@transaction.atomic
+def import_ways(read: RoadsRead, *, dry_run: bool = False) -> RoadsImported:
+    """Node the ways read and (unless `dry_run`) replace the street network with them."""
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE ways (id int PRIMARY KEY, geom geometry(LineString, 4326), "
