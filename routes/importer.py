@@ -1,7 +1,8 @@
 """`import roads`: a street network from a GeoJSON FeatureCollection of LineStrings with the
 properties `highway`, `name`, `bridge` (`yes`/`no`) and `steps` (`yes`/`no`). Ways people do
 not walk on are dropped and counted; every row is checked before anything is written, and a
-valid file replaces the whole network in one transaction.
+valid file replaces the whole network in one transaction. OpenStreetMap extracts are read by
+`routes.osm` into the same ways.
 
 Noding: a way is cut wherever another way crosses or touches it, so that crossing streets
 connect; a bridge is never cut by what passes under it and joins the network only at its
@@ -19,27 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.importers.problems import InvalidRows, Problem, UnusableFile, lazy_text
 from routes.models import RoadEdge, walkable
+from routes.osm import read_osm
+from routes.ways import RoadsRead, Way
 
 YES = {"yes", "true", "1", "はい"}
 NO = {"no", "false", "0", "いいえ", ""}
 # Junctions closer than this (degrees, about a centimetre) are one.
 JUNCTION_DECIMALS = 7
-
-
-@dataclass(frozen=True)
-class Way:
-    line: int  # the feature's number, for problems
-    wkt: str
-    highway: str
-    name: str
-    bridge: bool
-    steps: bool
-
-
-@dataclass(frozen=True)
-class RoadsRead:
-    ways: list[Way]
-    dropped: int  # features of kinds people do not walk on
 
 
 @dataclass(frozen=True)
@@ -80,8 +67,15 @@ def _lines(geometry: Any) -> Iterator[list[list[float]]]:
         raise ValueError(kind)
 
 
+# OpenStreetMap's own formats, by suffix (`.osm.pbf` ends in `.pbf`); libosmium reads both.
+OSM_SUFFIXES = {".pbf", ".osm"}
+
+
 def read_roads(path: Path) -> RoadsRead:
-    """The ways of a GeoJSON file (any other suffix than those of OpenStreetMap)."""
+    """The ways of an OpenStreetMap extract (`.osm.pbf`, `.osm`) or, by any other suffix, of a
+    GeoJSON file."""
+    if path.suffix.lower() in OSM_SUFFIXES:
+        return read_osm(path)
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError) as error:
