@@ -27,7 +27,12 @@ def missing_reasons(
     has_shelter_candidates: np.ndarray,
     tables: PlanningTables,
     policy: Policy,
+    no_route: np.ndarray | None = None,
+    crow_flies: np.ndarray | None = None,
 ) -> list[list[str]]:
+    """The reasons of each person short of cover; with a street network, `no_route` marks
+    people whom only the hazard keeps from a shelter, `crow_flies` those planned on the
+    geodesic distance for want of streets near the home or the shelter."""
     short = np.flatnonzero(filled < people.needed)
     # Only people with no eligible supporter at all need a closer look at why.
     in_reach, in_slot = _supporters_near(short[candidates[short] == 0], tables, policy)
@@ -42,11 +47,15 @@ def missing_reasons(
         else:
             reasons[p].append(MissingReason.NO_CAPABLE_SUPPORTER)
     for p in np.flatnonzero(~sheltered):
-        reasons[p].append(
-            MissingReason.SHELTERS_FULL
-            if has_shelter_candidates[p]
-            else MissingReason.NO_SAFE_SHELTER
-        )
+        if has_shelter_candidates[p]:
+            reasons[p].append(MissingReason.SHELTERS_FULL)
+        elif no_route is not None and no_route[p]:
+            reasons[p].append(MissingReason.NO_ROUTE_AVOIDING_HAZARD)
+        else:
+            reasons[p].append(MissingReason.NO_SAFE_SHELTER)
+    if crow_flies is not None:
+        for p in np.flatnonzero(crow_flies):
+            reasons[p].append(MissingReason.NO_ROAD_NETWORK)
     return reasons
 
 
@@ -97,7 +106,7 @@ def shelter_not_allowed(
     *,
     open_and_safe: bool,
     designated: bool,
-    distance: int,
+    distance: int | None,
     people: People,
     p: int,
     inputs: PlanInputs,
@@ -116,6 +125,11 @@ def shelter_not_allowed(
     if refusal:
         return refusal
     reach = inputs.policy.shelter_reach_m
+    if distance is None:
+        return Refusal(
+            gettext_noop("no walking route of %(reach)s m or less keeps out of the hazard"),
+            reach=reach,
+        )
     if distance > reach:
         return Refusal(
             gettext_noop("the shelter is %(distance)s m away, beyond %(reach)s m"),

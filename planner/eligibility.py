@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
@@ -151,6 +153,21 @@ def shelter_suits_sql(person: str, shelter: str) -> str:
         else:
             terms.append(f"({shelter}.{rule.offer} OR NOT {person}.{rule.need})")
     return " AND ".join(terms)
+
+
+def shelter_suits_array(
+    need: Mapping[str, npt.NDArray[np.bool_]], offer: Mapping[str, npt.NDArray[np.bool_]]
+) -> npt.NDArray[np.bool_]:
+    """People × shelters: the shelter suits the person, by the same rules as
+    `shelter_suits_sql` (needs and offers as arrays named by the rules)."""
+    people = len(need[SHELTER_RULES[0].need])
+    shelters = len(offer[SHELTER_RULES[0].offer])
+    suits = np.ones((people, shelters), dtype=bool)
+    for rule in SHELTER_RULES:
+        wanted = np.asarray(need[rule.need], dtype=bool)[:, np.newaxis]
+        offered = np.asarray(offer[rule.offer], dtype=bool)[np.newaxis, :]
+        suits &= (offered == wanted) if rule.exact else (offered | ~wanted)
+    return suits
 
 
 def shelter_refusal(need: Mapping[str, bool], offer: Mapping[str, bool]) -> str | None:

@@ -1,8 +1,8 @@
 """Plan runs: one scenario planned, with each person's outcome and every assignment."""
 
 from django.conf import settings
+from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,12 @@ class MissingReason(models.TextChoices):
     SUPPORTERS_AT_CAPACITY = "supporters_at_capacity", _("Supporters nearby are all taken")
     NO_SAFE_SHELTER = "no_safe_shelter", _("No safe shelter within reach")
     SHELTERS_FULL = "shelters_full", _("Shelters within reach are full")
+    NO_ROUTE_AVOIDING_HAZARD = (
+        "no_route_avoiding_hazard",
+        _("No walking route to a shelter keeps out of the hazard"),
+    )
+    # Not a gap in cover: the distance is as the crow flies, for want of streets nearby.
+    NO_ROAD_NETWORK = "no_road_network", _("No street near the home or the shelter")
 
 
 class SupportRole(models.TextChoices):
@@ -223,6 +229,14 @@ class ShelterAssignment(Decision):
     run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="shelter_assignments")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shelter_assignments")
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="assignments")
+    # The walking route on the street network (planning.md, "Walking routes"); empty when the
+    # distance is geodesic (no network, or none near the home or the shelter).
+    route = models.LineStringField(_("route"), srid=4326, null=True, blank=True)
+    route_m = models.PositiveIntegerField(_("route (m)"), null=True, blank=True)
+    # Other hazards' areas the way crosses (a landslide zone on the way to a flood shelter).
+    route_crosses = ArrayField(
+        models.CharField(max_length=16), verbose_name=_("crosses"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("shelter assignment")

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from planner.candidates import People, Targets
 from planner.keeping import Decisions, Dropped, Kept
 from planner.matching import Arcs, Solution
+from planner.routing import Chosen
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists
 from registry.models import Neighbourhood
@@ -103,3 +104,5 @@ class Outcome:
     shelters: ShelterPlan
     reasons: list[list[str]]  # per person index: MissingReason keys
     hints: list[dict[str, Any]]  # where one more supporter would help most
+    # Walking routes by person index; None when no street network is loaded.
+    routes: dict[int, Chosen] | None = None

@@ -17,10 +17,10 @@ def run_json(run: PlanRun) -> dict[str, Any]:
     ):
         supporters.setdefault(person_id, []).append(external_id)
     shelters = {
-        person_id: (external_id, distance)
-        for person_id, external_id, distance in ShelterAssignment.objects.filter(run=run)
+        person_id: (external_id, distance, route)
+        for person_id, external_id, distance, route in ShelterAssignment.objects.filter(run=run)
         .exclude(state="rejected")
-        .values_list("person_id", "shelter__external_id", "distance_m")
+        .values_list("person_id", "shelter__external_id", "distance_m", "route_m")
     }
     people = []
     for plan in (
@@ -28,7 +28,7 @@ def run_json(run: PlanRun) -> dict[str, Any]:
         .order_by("person__external_id")
         .values("person_id", "person__external_id", "needed", "in_hazard_area", "status", "reasons")
     ):
-        shelter, distance = shelters.get(plan["person_id"], (None, None))
+        shelter, distance, route = shelters.get(plan["person_id"], (None, None, None))
         entry: dict[str, Any] = {
             "person": plan["person__external_id"],
             "needed": plan["needed"],
@@ -37,6 +37,8 @@ def run_json(run: PlanRun) -> dict[str, Any]:
         }
         if shelter is not None:
             entry["shelter_distance_m"] = distance
+        # Always present: null without a network, a route or a shelter (interfaces.md).
+        entry["shelter_route_m"] = route
         entry.update(
             in_hazard_area=plan["in_hazard_area"], status=plan["status"], reasons=plan["reasons"]
         )

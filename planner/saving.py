@@ -116,20 +116,24 @@ def save_run(
     people, shelters, policy = candidates.people, candidates.shelters, inputs.policy
     supporter_plan, shelter_plan = outcome.supporters, outcome.shelters
     sheltered = np.zeros(len(people.ids), dtype=bool)
+    routes = outcome.routes or {}
     shelter_rows = []
     for p, _, kept in shelter_plan.kept:
         sheltered[p] = True
+        route = routes.get(p)
         shelter_rows.append(
             (run.pk, kept.person, kept.target, kept.distance, AssignmentState.CONFIRMED,
-             kept.decided_by, kept.decided_at)
+             kept.decided_by, kept.decided_at, route and route.line, route and route.route_m, [])
         )  # fmt: skip
     arcs = shelter_plan.lists.arcs
     for i in np.flatnonzero(shelter_plan.solution.chosen):
         p = int(arcs.person[i])
         sheltered[p] = True
+        route = routes.get(p)
         shelter_rows.append(
             (run.pk, int(people.ids[p]), int(shelters.ids[arcs.target[i]]), int(arcs.distance[i]),
-             AssignmentState.PROPOSED, None, None)
+             AssignmentState.PROPOSED, None, None, route and route.line,
+             route and route.route_m, [])
         )  # fmt: skip
 
     supporter_rows = _supporter_rows(run, people, candidates.supporters, supporter_plan, policy)
@@ -145,9 +149,12 @@ def save_run(
     )  # fmt: skip
     copy_rows(
         ShelterAssignment._meta.db_table,
-        ("run_id", "person_id", "shelter_id", "distance_m", "state", "decided_by_id", "decided_at"),
+        ("run_id", "person_id", "shelter_id", "distance_m", "state", "decided_by_id", "decided_at",
+         "route", "route_m", "route_crosses"),
         shelter_rows,
-    )
+    )  # fmt: skip
+    if outcome.routes is not None:
+        _flag_other_hazards(run, inputs.scenario)
     copy_rows(
         PersonPlan._meta.db_table,
         ("run_id", "person_id", "needed", "weight", "in_hazard_area", "status", "reasons"),
@@ -231,6 +238,32 @@ def _supporter_rows(
             rows.append((run.pk, int(people.ids[p]), supporter, roles, distance, state, decided_by,
                          decided_at, False, supporter in elderly))  # fmt: skip
     return rows
+
+
+def _flag_other_hazards(run: PlanRun, scenario: Scenario) -> None:
+    """Record the other hazards' areas each way crosses (a landslide zone on the way to a
+    flood shelter): the route, or the straight line where the distance is geodesic."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH ways AS (
+                SELECT a.id, COALESCE(a.route,
+                    ST_MakeLine(p.location::geometry, s.location::geometry)) AS line
+                FROM planner_shelterassignment a
+                JOIN registry_person p ON p.id = a.person_id
+                JOIN registry_shelter s ON s.id = a.shelter_id
+                WHERE a.run_id = %(run)s
+            ), crossed AS (
+                SELECT w.id, array_agg(DISTINCT h.kind ORDER BY h.kind) AS kinds
+                FROM ways w JOIN registry_hazardarea h
+                  ON h.kind <> %(kind)s AND ST_Intersects(h.geom, w.line)
+                GROUP BY w.id
+            )
+            UPDATE planner_shelterassignment a SET route_crosses = crossed.kinds
+            FROM crossed WHERE a.id = crossed.id
+            """,
+            {"run": run.pk, "kind": scenario.hazard},
+        )
 
 
 def _flag_supporters_at_risk(run: PlanRun, scenario: Scenario) -> None:

@@ -23,6 +23,7 @@ class Policy:
 
     supporter_reach_m: int
     shelter_reach_m: int
+    route_snap_m: int
     weight_base: int
     weight_home_in_hazard_area: int
     weight_medical_device: int
@@ -39,6 +40,7 @@ class Policy:
         return cls(
             supporter_reach_m=numbers["SUPPORTER_REACH_M"],
             shelter_reach_m=numbers["SHELTER_REACH_M"],
+            route_snap_m=numbers["ROUTE_SNAP_M"],
             weight_base=numbers["WEIGHT_BASE"],
             weight_home_in_hazard_area=numbers["WEIGHT_HOME_IN_HAZARD_AREA"],
             weight_medical_device=numbers["WEIGHT_MEDICAL_DEVICE"],

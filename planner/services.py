@@ -5,6 +5,9 @@ A run has a life other sessions can watch: its row is written `running` before t
 starts, names its stage while it works, and ends `done` with every result written in one
 transaction, or `failed` with the error and no result at all."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -13,7 +16,9 @@ from django.utils.translation import gettext_noop
 
 from planner import diagnosis, eligibility, saving
 from planner.candidates import (
+    People,
     PlanningTables,
+    Targets,
     load_people,
     resolve_ids,
     scope_neighbourhood,
@@ -39,10 +44,12 @@ from planner.pipeline import (
     SupporterPlan,
 )
 from planner.refusals import Refusal
+from planner.routing import WalkingDistances
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists, cut_lists, failing_certificate
 from registry.audit import audit_record
 from registry.models import AuditAction, Shelter, Supporter
+from routes.network import network_loaded
 
 FIRST_FETCH = 8
 
@@ -98,14 +105,28 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
         clock.lap("supporters")
         stage(RunStage.SHELTERS)
         say("supporters matched; sending people to shelters")
-        shelter_plan = _plan_shelters(candidates, tables, inputs)
-        clock.lap("shelters")
-        stage(RunStage.GAPS)
-        persons = len(people.ids)
-        reasons = diagnosis.missing_reasons(
-            people, supporter_plan.filled, supporter_plan.candidates_per_person,
-            shelter_plan.sheltered(persons), shelter_plan.has_candidates(persons), tables, policy,
-        )  # fmt: skip
+        with _walking(tables, people, shelters, policy) as walks:
+            if walks is not None:
+                clock.lap("routes")
+            shelter_plan = _plan_shelters(candidates, tables, inputs, walks)
+            clock.lap("shelters")
+            stage(RunStage.GAPS)
+            persons = len(people.ids)
+            has_candidates = shelter_plan.has_candidates(persons)
+            routes, no_route, crow_flies = None, None, None
+            if walks is not None:
+                pairs = _sheltered_pairs(shelter_plan)
+                routes = walks.chosen(pairs)
+                no_route = walks.no_route(has_candidates)
+                crow_flies = np.zeros(persons, dtype=bool)
+                crow_flies[[p for p, s in pairs if walks.geodesic_pair(p, s)]] = True
+                crow_flies[~walks.routed] = True
+                clock.lap("routes drawn")
+            reasons = diagnosis.missing_reasons(
+                people, supporter_plan.filled, supporter_plan.candidates_per_person,
+                shelter_plan.sheltered(persons), has_candidates, tables, policy, no_route,
+                crow_flies,
+            )  # fmt: skip
         hints = diagnosis.recruitment_hints(people, supporter_plan.filled, tables, policy)
         clock.lap("gaps")
     stage(RunStage.SAVING)
@@ -118,8 +139,29 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
             "neighbourhood": scenario.neighbourhood,
         },
     )  # fmt: skip
-    outcome = Outcome(supporter_plan, shelter_plan, reasons, hints)
+    outcome = Outcome(supporter_plan, shelter_plan, reasons, hints, routes)
     return saving.save_run(run, inputs, candidates, outcome, clock)
+
+
+@contextmanager
+def _walking(
+    tables: PlanningTables, people: People, shelters: Targets, policy: Policy
+) -> Iterator[WalkingDistances | None]:
+    """Walking distances on the street network when one is loaded, else None (geodesic)."""
+    if not network_loaded():
+        yield None
+        return
+    with WalkingDistances(tables, people, shelters, policy) as walks:
+        yield walks
+
+
+def _sheltered_pairs(plan: ShelterPlan) -> list[tuple[int, int]]:
+    """(person, shelter) indexes of everyone the plan shelters, kept or new."""
+    arcs = plan.lists.arcs
+    chosen = np.flatnonzero(plan.solution.chosen)
+    return [(p, s) for p, s, _ in plan.kept] + list(
+        zip(arcs.person[chosen].tolist(), arcs.target[chosen].tolist(), strict=True)
+    )
 
 
 def _plan_supporters(
@@ -189,14 +231,25 @@ def _plan_supporters(
 
 
 def _plan_shelters(
-    candidates: Candidates, tables: PlanningTables, inputs: PlanInputs
+    candidates: Candidates,
+    tables: PlanningTables,
+    inputs: PlanInputs,
+    walks: WalkingDistances | None = None,
 ) -> ShelterPlan:
     people, shelters, decisions = candidates.people, candidates.shelters, candidates.decisions
     policy = inputs.policy
     person_index, shelter_index = people.index_of(), shelters.index_of()
     confirmed = decisions.shelters
     planned = [a for a in confirmed if a.person_id in person_index]
-    distances = tables.pair_distances("shelter", [(a.person_id, a.shelter_id) for a in planned])
+    distances: dict[tuple[int, int], int | None] = {}
+    distances.update(
+        tables.pair_distances("shelter", [(a.person_id, a.shelter_id) for a in planned])
+    )
+    if walks is not None:
+        for a in planned:
+            p, s = person_index[a.person_id], shelter_index.get(a.shelter_id, -1)
+            if s >= 0 and not walks.geodesic_pair(p, s):
+                distances[a.person_id, a.shelter_id] = walks.distance(p, s)
     designated = eligibility.shelters_designated(
         inputs.scenario.hazard, [a.shelter_id for a in planned]
     )
@@ -225,7 +278,7 @@ def _plan_shelters(
         a = confirmed[i]
         kept.append(
             (claims[i].person, claims[i].target,
-             Kept(a.person_id, a.shelter_id, distances.get((a.person_id, a.shelter_id), 0), [],
+             Kept(a.person_id, a.shelter_id, distances.get((a.person_id, a.shelter_id)) or 0, [],
                   a.decided_by_id, a.decided_at))
         )  # fmt: skip
     capacity = carried.capacity
@@ -236,8 +289,10 @@ def _plan_shelters(
     # take every one in reach at once (a complete list) rather than in rounds.
     welfare_shelters = max(int(tables.welfare_shelter_count()), 1)
     nearest = np.where(people.welfare, welfare_shelters + 1, FIRST_FETCH).astype(np.int64)
-    general_arcs = tables.shelter_arcs(FIRST_FETCH, only=np.flatnonzero(~people.welfare))
-    welfare_arcs = tables.welfare_shelter_arcs()
+    source: PlanningTables | WalkingDistances = tables if walks is None else walks
+    general_arcs = source.shelter_arcs(FIRST_FETCH, only=np.flatnonzero(~people.welfare))
+    welfare_arcs = source.welfare_shelter_arcs()
+    trust = None if walks is None else walks.trust()
     fetched = _without_rejected(
         _concatenate(general_arcs, welfare_arcs),
         candidates,
@@ -247,7 +302,7 @@ def _plan_shelters(
         rounds += 1
         lists = cut_lists(
             fetched, persons=len(people.ids), nearest=nearest, reach=policy.shelter_reach_m,
-            capacity=capacity, class_of_person=welfare, class_demand=demand,
+            capacity=capacity, class_of_person=welfare, class_demand=demand, trust=trust,
         )  # fmt: skip
         lists = Lists(_only_wanted(lists.arcs, wanted), lists.truncated & wanted)
         solution = match_shelters(ShelterProblem(people.weight, wanted, capacity, lists.arcs))
@@ -258,7 +313,7 @@ def _plan_shelters(
         # are marks their lists complete): one more round settles it.
         nearest[failing] = len(shelters.ids) + 1
         more = _without_rejected(
-            tables.shelter_arcs(len(shelters.ids) + 1, only=failing), candidates
+            source.shelter_arcs(len(shelters.ids) + 1, only=failing), candidates
         )
         stale = np.isin(fetched.person, failing)
         fetched = _concatenate(_subset(fetched, ~stale), more)

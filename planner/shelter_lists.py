@@ -20,7 +20,8 @@ again, longer, and the problem is solved again.
 Pairs come ordered by distance on the city's UTM plane (PostGIS's `<->` on the projected
 points, which the index answers fastest); costs are ellipsoid distances. Within a city the two
 differ by far less than 1 %, so only shelters nearer than the last one fetched by more than
-that are trusted to be complete.
+that are trusted to be complete. Walking distances on the street network (planner.routing) are
+exact in whichever order they come, so a person's list of those is trusted to its end.
 """
 
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ def cut_lists(
     capacity: IntArray,
     class_of_person: IntArray,
     class_demand: IntArray,
+    trust: npt.NDArray[np.float64] | None = None,
 ) -> Lists:
     """Apply the cuts to the shelters fetched for each person, `nearest[p]` at most (arcs
     beyond reach included, so that a list that ran past the reach is known to be complete)."""
@@ -62,7 +64,8 @@ def cut_lists(
         if start == end:
             continue
         full_fetch = end - start >= nearest[p]
-        trusted = distance[end - 1] * TRUST - 1 if full_fetch else np.inf
+        factor = TRUST if trust is None else trust[p]
+        trusted = distance[end - 1] * factor - 1 if full_fetch else np.inf
         demand = class_demand[class_of_person[p]]
         places = 0
         cut = None

@@ -199,6 +199,9 @@ LEAFLET_CONFIG = {
 PLANNING: dict[str, Any] = {
     "SUPPORTER_REACH_M": env_int("SASAEAI_SUPPORTER_REACH_M", 500, minimum=1),
     "SHELTER_REACH_M": env_int("SASAEAI_SHELTER_REACH_M", 5_000, minimum=1),
+    # With a street network: a home or shelter farther than this from every street is planned
+    # on the geodesic distance.
+    "ROUTE_SNAP_M": env_int("SASAEAI_ROUTE_SNAP_M", 200, minimum=1),
     "SUPPORTERS_NEEDED": {
         "walks_alone": env_int("SASAEAI_SUPPORTERS_WALKS_ALONE", 1, minimum=0),
         "needs_guidance": env_int("SASAEAI_SUPPORTERS_NEEDS_GUIDANCE", 1, minimum=0),

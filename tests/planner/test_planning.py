@@ -359,6 +359,7 @@ def test_it_prints_the_json_of_the_public_contract(shelter):
         "supporters": ["S-0042"],
         "shelter": "SH-1",
         "shelter_distance_m": ShelterAssignment.objects.get().distance_m,
+        "shelter_route_m": None,  # no street network loaded
         "in_hazard_area": False,
         "status": "partial",
         "reasons": ["supporters_at_capacity"],

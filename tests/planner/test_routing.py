@@ -1,0 +1,243 @@
+"""Plan runs on small hand-made street networks: each rule of planning.md's "Walking routes"
+(the river crossed on its one bridge, walking out of a flood area never deeper, no steps for a
+wheelchair, the geodesic fallback and its reasons) and the exactness of the choice."""
+
+import io
+import json
+import random
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.gis.geos import LineString
+from django.core.management import call_command
+from django.db import connection
+
+from planner.models import PersonPlan, PlanRun, ShelterAssignment
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from routes.importer import import_roads
+from tests.factories import at, make_hazard_area, make_person, make_shelter, square
+
+pytestmark = pytest.mark.django_db
+
+
+def way(points: list[tuple[float, float]], **properties: Any) -> dict[str, Any]:
+    coordinates = [[at(x, y).x, at(x, y).y] for x, y in points]
+    return {"type": "Feature", "properties": {"highway": "residential", **properties},
+            "geometry": {"type": "LineString", "coordinates": coordinates}}  # fmt: skip
+
+
+def streets(tmp_path: Path, *features: dict[str, Any]) -> None:
+    path = tmp_path / "streets.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}))
+    import_roads(path)
+
+
+def plan(**scenario: Any) -> PlanRun:
+    values = {"hazard": "flood", "slot": "weekday_night", **scenario}
+    return plan_run_create(scenario=Scenario(**values), performed_by="test")
+
+
+def assignment(run: PlanRun, person: Any) -> ShelterAssignment | None:
+    return ShelterAssignment.objects.filter(run=run, person=person).first()
+
+
+SUPPORTER_REASONS = {"no_supporter_in_reach", "no_supporter_in_slot", "no_capable_supporter",
+                     "supporters_at_capacity"}  # fmt: skip
+
+
+def reasons(run: PlanRun, person: Any) -> list[str]:
+    """The person's reasons about shelters (these tests plan no supporters)."""
+    found = PersonPlan.objects.get(run=run, person=person).reasons
+    return [reason for reason in found if reason not in SUPPORTER_REASONS]
+
+
+def passes(line: LineString, x: float, y: float, within_m: float = 2.0) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_DWithin(%s::geography, %s::geography, %s)",
+            [line.ewkt, at(x, y).ewkt, within_m],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def river_town(tmp_path: Path) -> None:
+    """A river along y = 0 with no street across it but one bridge at x = 1000."""
+    streets(
+        tmp_path,
+        way([(-2000, 300), (2000, 300)], name="北通り"),
+        way([(-2000, -300), (2000, -300)], name="南通り"),
+        way([(1000, 300), (1000, -300)], name="大橋", bridge="yes"),
+        way([(0, 300), (0, 100)]),  # a dead end down to the north bank
+        way([(0, -300), (0, -100)]),
+    )
+
+
+def test_the_river_is_crossed_on_its_bridge_and_the_nearer_shelter_by_road_wins(tmp_path):
+    home = make_person(location=at(0, 320))
+    across = make_shelter(external_id="SOUTH", location=at(0, -320), hazards=["flood"])
+    along = make_shelter(external_id="WEST", location=at(-1500, 320), hazards=["flood"])
+    geodesic = plan()
+    assert assignment(geodesic, home).shelter == across  # 640 m as the crow flies
+    river_town(tmp_path)
+    routed = plan()
+    chosen = assignment(routed, home)
+    assert chosen.shelter == along
+    assert chosen.route_m == pytest.approx(1500 + 20 + 20, abs=3)
+    assert chosen.distance_m == chosen.route_m
+    assert passes(chosen.route, -1500, 300)
+    assert reasons(routed, home) == []
+    # With the western shelter closed, the way south crosses on the bridge.
+    closed = plan(closed_shelters=frozenset({"WEST"}))
+    crossing = assignment(closed, home)
+    assert crossing.shelter == across
+    assert crossing.route_m == pytest.approx(20 + 1000 + 600 + 1000 + 20, abs=3)
+    assert passes(crossing.route, 1000, 0)
+    assert not passes(crossing.route, 0, 0, within_m=50)
+    del along
+
+
+def test_a_home_in_the_flood_area_walks_out_never_deeper_and_never_into_another_area(tmp_path):
+    make_hazard_area(kind="flood", level=2, geom=square(-200, -200, 200, 200))
+    make_hazard_area(kind="flood", level=3, geom=square(200, -200, 400, 200))  # same area
+    make_hazard_area(kind="flood", level=1, geom=square(-700, -200, -500, 200))  # another one
+    streets(
+        tmp_path,
+        way([(-1500, 0), (900, 0)], name="川沿い"),
+        way([(-300, 0), (-300, 600), (-1500, 600), (-1500, 0)], name="迂回路"),
+    )
+    home = make_person(location=at(0, 10))
+    east = make_shelter(external_id="EAST", location=at(800, 10), hazards=["flood"])
+    west = make_shelter(external_id="WEST", location=at(-1200, 10), hazards=["flood"])
+    run = plan()
+    chosen = assignment(run, home)
+    # East is 800 m but through the deeper band; straight west crosses another flood area.
+    assert chosen.shelter == west
+    assert chosen.route_m == pytest.approx(10 + 300 + 600 + 1200 + 600 + 300 + 10, abs=4)
+    assert passes(chosen.route, -900, 600)
+    assert not passes(chosen.route, -600, 0, within_m=50)
+    assert reasons(run, home) == []
+    # Someone who lives in the deeper band may walk through the shallower one.
+    deep = make_person(location=at(300, 10))
+    run = plan()
+    assert assignment(run, deep).shelter == east
+    assert assignment(run, deep).route_m == pytest.approx(10 + 500 + 10, abs=3)
+    del east
+
+
+def test_a_dry_home_never_enters_the_hazard_and_is_told_when_no_way_avoids_it(tmp_path):
+    make_hazard_area(kind="flood", level=1, geom=square(-100, -100, 100, 100))
+    streets(tmp_path, way([(-600, 0), (600, 0)]))
+    home = make_person(location=at(-500, 10))
+    make_shelter(external_id="EAST", location=at(500, 10), hazards=["flood"])
+    run = plan()
+    assert assignment(run, home) is None
+    assert reasons(run, home) == ["no_route_avoiding_hazard"]
+
+
+def test_a_wheelchair_user_takes_no_steps(tmp_path):
+    streets(
+        tmp_path,
+        way([(0, 0), (0, 300)], highway="steps"),
+        way([(0, 0), (500, 0), (500, 300), (0, 300)]),
+        way([(0, 0), (-700, 0)]),
+    )
+    up = make_shelter(external_id="UP", location=at(0, 310), hazards=["flood"], barrier_free=True)
+    flat = make_shelter(external_id="FLAT", location=at(-700, 10), hazards=["flood"],
+                        barrier_free=True)  # fmt: skip
+    walker = make_person(location=at(5, 0), mobility="needs_hand")
+    wheelchair = make_person(location=at(-5, 0), mobility="wheelchair")
+    run = plan()
+    assert assignment(run, walker).shelter == up
+    assert assignment(run, walker).route_m == pytest.approx(5 + 300 + 10, abs=3)
+    assert assignment(run, wheelchair).shelter == flat
+    assert assignment(run, wheelchair).route_m == pytest.approx(5 + 695 + 10, abs=3)
+    assert not passes(assignment(run, wheelchair).route, 0, 150)
+    del flat
+
+
+def test_far_from_any_street_the_distance_is_geodesic_and_the_reason_says_so(tmp_path):
+    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    remote = make_person(location=at(0, 900))
+    near = make_person(location=at(0, 20))
+    make_shelter(external_id="A", location=at(400, 20), hazards=["flood"])
+    make_shelter(external_id="LONELY", location=at(0, 1500), hazards=["flood"])
+    out = io.StringIO()
+    call_command("plan", "--hazard", "flood", "--slot", "weekday_night", "--json", stdout=out)
+    people = {entry["person"]: entry for entry in json.loads(out.getvalue())["people"]}
+    far = people[remote.external_id]
+    assert far["shelter"] == "LONELY"
+    assert far["shelter_route_m"] is None
+    assert far["shelter_distance_m"] == pytest.approx(600, abs=2)
+    assert "no_road_network" in far["reasons"]
+    assert far["shelter_route_m"] is None
+    close = people[near.external_id]
+    assert close["shelter"] == "A"
+    assert close["shelter_route_m"] == close["shelter_distance_m"]
+    assert close["shelter_route_m"] == pytest.approx(20 + 400 + 20, abs=3)
+    assert "no_road_network" not in close["reasons"]
+
+
+def test_without_a_network_nothing_changes_and_no_reason_is_added():
+    home = make_person(location=at(0, 0))
+    make_shelter(location=at(0, 800), hazards=["flood"])
+    run = plan()
+    chosen = assignment(run, home)
+    assert chosen.route is None and chosen.route_m is None
+    assert chosen.distance_m == pytest.approx(800, abs=2)
+    assert reasons(run, home) == []
+
+
+def network_metres(home: Any, shelter: Any) -> float:
+    """pgRouting's own answer, independent of the planner's: the shortest walk between the
+    feet of the two points on their nearest edges, plus the straight bits."""
+    with connection.cursor() as cursor:
+        ends = []
+        for point in (home.location, shelter.location):
+            cursor.execute(
+                "SELECT id, ST_LineLocatePoint(geom, %(p)s), "
+                "ST_Distance(%(p)s::geography, ST_ClosestPoint(geom, %(p)s)::geography) "
+                "FROM routes_roadedge ORDER BY ST_Distance(%(p)s::geography, geom::geography) "
+                "LIMIT 1",
+                {"p": point.ewkt},
+            )
+            ends.append(cursor.fetchone())
+        (first, at_first, gap_first), (second, at_second, gap_second) = ends
+        points = (f"SELECT 1 AS pid, {first} AS edge_id, {at_first} AS fraction UNION ALL "
+                  f"SELECT 2, {second}, {at_second}")  # fmt: skip
+        cursor.execute(
+            "SELECT agg_cost FROM pgr_withPointsCost('SELECT id, source, target, "
+            "length_m AS cost, length_m AS reverse_cost FROM routes_roadedge', %s, -1, -2, "
+            "directed => false)",
+            [points],
+        )
+        found = cursor.fetchone()
+        return gap_first + gap_second + (found[0] if found else 0.0)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_the_choice_on_a_random_street_grid_is_the_brute_force_optimum(tmp_path, seed):
+    rng = random.Random(seed)
+    features = []
+    for i in range(6):  # a 6 × 6 grid 200 m apart, some streets ending early
+        features.append(way([(i * 200, 0), (i * 200, rng.choice([600, 1000]))]))
+        features.append(way([(rng.choice([0, 400]), i * 200), (1000, i * 200)]))
+    streets(tmp_path, *features)
+    homes = [make_person(location=at(rng.uniform(0, 1000), rng.uniform(0, 1000)))
+             for _ in range(4)]  # fmt: skip
+    shelters = [make_shelter(location=at(rng.uniform(0, 1000), rng.uniform(0, 1000)),
+                             hazards=["flood"], capacity=1) for _ in range(3)]  # fmt: skip
+    metres = {(h.pk, s.pk): round(network_metres(h, s)) for h in homes for s in shelters}
+    run = plan()
+    chosen = {a.person_id: a for a in ShelterAssignment.objects.filter(run=run)}
+    for a in chosen.values():
+        assert a.route_m == pytest.approx(metres[a.person_id, a.shelter_id], abs=2)
+    best = min(
+        sum(metres[h.pk, s.pk] for h, s in zip(homes, pick, strict=True) if s is not None)
+        for pick in product([*shelters, None], repeat=len(homes))
+        if sum(s is not None for s in pick) == 3 and len({s.pk for s in pick if s is not None}) == 3
+    )
+    assert len(chosen) == 3
+    assert sum(a.route_m for a in chosen.values()) == pytest.approx(best, abs=3)
