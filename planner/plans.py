@@ -9,7 +9,7 @@ version reads the same in ten years whatever the code becomes."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple, TypedDict
+from typing import Any, NamedTuple, Required, TypedDict
 
 from django.db import connection
 
@@ -35,11 +35,15 @@ class SupporterEntry(TypedDict):
     metres: int
 
 
-class HazardEntry(TypedDict):
-    shelter: str | None  # the shelter's external id; None when no run found one
-    metres: int | None
-    in_area: bool
-    level: int | None  # the highest level of the hazard's areas covering the home
+class HazardEntry(TypedDict, total=False):
+    shelter: Required[str | None]  # the shelter's external id; None when no run found one
+    metres: Required[int | None]
+    in_area: Required[bool]
+    level: Required[int | None]  # the highest level of the hazard's areas covering the home
+    # The walking route's metres on the street network (None: as the crow flies), and the
+    # other hazards whose areas the way crosses. Versions issued before routes lack both.
+    route_m: int | None
+    crosses: list[str]
 
 
 class Needs(TypedDict):
@@ -80,7 +84,32 @@ ROLE_ORDER = list(SupportRole.values)
 
 
 def same_plan(old: Content, new: Content) -> bool:
-    return all(old.get(key) == new.get(key) for key in COMPARED)
+    return all(_filled(old).get(key) == _filled(new).get(key) for key in COMPARED)
+
+
+def _filled(content: Content) -> dict[str, Any]:
+    """The content with the keys later versions added set to their empty values, so that a
+    version issued before routes existed compares equal to the same plan without one."""
+    hazards = {
+        kind: {"route_m": None, "crosses": [], **entry}
+        for kind, entry in content.get("hazards", {}).items()
+    }
+    return {**content, "hazards": hazards}
+
+
+def route_lines(contents: dict[int, Content]) -> dict[tuple[int, str], Any]:
+    """The walking route of each person's destination per hazard, where one was drawn: from
+    the latest of the plan's runs for that hazard, as the content's `runs` name them."""
+    runs = {run for content in contents.values() for run in content["runs"]}
+    latest: dict[tuple[int, str], tuple[int, Any]] = {}
+    for person, run, hazard, line in (
+        ShelterAssignment.objects.filter(person_id__in=list(contents), run_id__in=runs)
+        .exclude(state=AssignmentState.REJECTED)
+        .values_list("person_id", "run_id", "run__hazard", "route")
+    ):
+        if run in contents[person]["runs"] and run > latest.get((person, hazard), (0, None))[0]:
+            latest[person, hazard] = (run, line)
+    return {key: line for key, (_, line) in latest.items() if line is not None}
 
 
 def plan_contents(people: Iterable[Person]) -> dict[int, Content]:
@@ -118,12 +147,14 @@ def plan_contents(people: Iterable[Person]) -> dict[int, Content]:
             )
     hazard_runs = {(pk, plan.run_id) for (pk, _), plan in by_hazard.items()}
     shelters = {
-        (pk, run): (external, metres)
-        for pk, run, external, metres in ShelterAssignment.objects.filter(
+        (pk, run): (external, metres, route_m, crosses)
+        for pk, run, external, metres, route_m, crosses in ShelterAssignment.objects.filter(
             person_id__in=ids, run_id__in={run for _, run in hazard_runs}
         )
         .exclude(state=AssignmentState.REJECTED)
-        .values_list("person_id", "run_id", "shelter__external_id", "distance_m")
+        .values_list(
+            "person_id", "run_id", "shelter__external_id", "distance_m", "route_m", "route_crosses"
+        )
     }
     levels = home_levels(ids)
     contents = {}
@@ -144,11 +175,12 @@ def plan_contents(people: Iterable[Person]) -> dict[int, Content]:
             in_area, level = levels.get((person.pk, kind), (False, None))
             if hazard_plan is None and not in_area:
                 continue
-            shelter: tuple[str | None, int | None] = (None, None)
+            shelter: tuple[str | None, int | None, int | None, list[str]] = (None, None, None, [])
             if hazard_plan is not None:
                 shelter = shelters.get((person.pk, hazard_plan.run_id), shelter)
             hazards[kind] = {"shelter": shelter[0], "metres": shelter[1], "in_area": in_area,
-                             "level": level}  # fmt: skip
+                             "level": level, "route_m": shelter[2],
+                             "crosses": sorted(shelter[3])}  # fmt: skip
         statuses = [plan.status for plan in plans.values()]
         contents[person.pk] = Content(
             slots=slots,

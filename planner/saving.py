@@ -117,7 +117,7 @@ def save_run(
     supporter_plan, shelter_plan = outcome.supporters, outcome.shelters
     sheltered = np.zeros(len(people.ids), dtype=bool)
     routes = outcome.routes or {}
-    shelter_rows = []
+    shelter_rows: list[tuple[Any, ...]] = []
     for p, _, kept in shelter_plan.kept:
         sheltered[p] = True
         route = routes.get(p)

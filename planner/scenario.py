@@ -6,6 +6,14 @@ from typing import Any
 
 from registry.needs import planning
 
+# The plan's walking pace, slow as for an elderly person helped along: 2 km/h. Printed plans
+# and exported routes give minutes at this pace.
+SLOW_PACE_M_PER_MIN = 2000 / 60
+
+
+def walking_minutes(metres: float) -> int:
+    return max(1, round(metres / SLOW_PACE_M_PER_MIN))
+
 
 @dataclass(frozen=True)
 class Scenario:

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPolygon, Point
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from planner.models import CoverStatus, PairState, PlanRun, PlanVersion
-from planner.plans import STATE_ORDER, Content, pairs_of, plan_contents
+from planner.plans import STATE_ORDER, Content, pairs_of, plan_contents, route_lines
+from planner.scenario import walking_minutes
 from planner.versions import Change, changes_by_person, current_versions, review_due
 from printouts.layout import listed
 from registry.access import (
@@ -48,9 +49,6 @@ from registry.models.choices import (
 )
 from registry.models.people import SHAREABLE_CONSENT
 from registry.ordering import by_address
-
-# A slow walking pace, as for an elderly person helped along: 2 km/h.
-SLOW_PACE_M_PER_MIN = 2000 / 60
 
 
 @dataclass(frozen=True)
@@ -91,10 +89,15 @@ class Destination:
     # The home lies in an area of this hazard; `level` says how deep or which zone, in words.
     in_area: bool = False
     level: str = ""
+    # The walking route along the streets (None: no network, or as the crow flies), its
+    # metres, and the other hazards whose areas the way crosses (labels), to warn of.
+    route: LineString | None = None
+    route_m: int | None = None
+    crosses: tuple[str, ...] = ()
 
     @property
     def walking_minutes(self) -> int:
-        return max(1, round(self.distance_m / SLOW_PACE_M_PER_MIN))
+        return walking_minutes(self.distance_m)
 
     @property
     def stay_home(self) -> bool:
@@ -265,6 +268,7 @@ def plan_sheets(
     changed = changes_by_person(list(issued.values()))
     supporters, shelters = _referenced(contents.values())
     runs = _runs(contents.values())
+    routes = route_lines(contents)
     contacts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for contact in EmergencyContact.objects.filter(person_id__in=ids).order_by(
         "person_id", "position"
@@ -281,7 +285,7 @@ def plan_sheets(
         scenarios = list(dict.fromkeys(scenario for scenario, _label in used))
         sheet = replace(
             sheet,
-            destinations=_destinations(content, shelters),
+            destinations=_destinations(content, shelters, routes, person.pk),
             runs=[label for _scenario, label in used],
             scenarios=scenarios,
             scenario=listed(scenarios),
@@ -371,7 +375,12 @@ def _helpers(
     return sorted(helpers, key=lambda h: (STATE_ORDER.index(h.state), h.distance_m))
 
 
-def _destinations(content: Content, shelters: dict[str, Shelter]) -> list[Destination]:
+def _destinations(
+    content: Content,
+    shelters: dict[str, Shelter],
+    routes: dict[tuple[int, str], LineString],
+    person: int,
+) -> list[Destination]:
     """One per hazard of the plan: those whose areas cover the home first."""
     found = []
     for kind, entry in sorted(content["hazards"].items(), key=lambda item: not item[1]["in_area"]):
@@ -387,6 +396,9 @@ def _destinations(content: Content, shelters: dict[str, Shelter]) -> list[Destin
                 hazard_key=kind,
                 in_area=entry["in_area"],
                 level=level_in_words(kind, entry["level"]) if entry["in_area"] else "",
+                route=routes.get((person, kind)) if shelter else None,
+                route_m=entry.get("route_m"),
+                crosses=tuple(str(HazardKind(k).label) for k in entry.get("crosses", [])),
             )
         )
     return found

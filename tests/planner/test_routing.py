@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.gis.geos import LineString
 from django.core.management import call_command
 from django.db import connection
 
@@ -40,8 +39,8 @@ def plan(**scenario: Any) -> PlanRun:
     return plan_run_create(scenario=Scenario(**values), performed_by="test")
 
 
-def assignment(run: PlanRun, person: Any) -> ShelterAssignment | None:
-    return ShelterAssignment.objects.filter(run=run, person=person).first()
+def assignment(run: PlanRun, person: Any) -> ShelterAssignment:
+    return ShelterAssignment.objects.get(run=run, person=person)
 
 
 SUPPORTER_REASONS = {"no_supporter_in_reach", "no_supporter_in_slot", "no_capable_supporter",
@@ -54,7 +53,7 @@ def reasons(run: PlanRun, person: Any) -> list[str]:
     return [reason for reason in found if reason not in SUPPORTER_REASONS]
 
 
-def passes(line: LineString, x: float, y: float, within_m: float = 2.0) -> bool:
+def passes(line: Any, x: float, y: float, within_m: float = 2.0) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT ST_DWithin(%s::geography, %s::geography, %s)",
@@ -133,7 +132,7 @@ def test_a_dry_home_never_enters_the_hazard_and_is_told_when_no_way_avoids_it(tm
     home = make_person(location=at(-500, 10))
     make_shelter(external_id="EAST", location=at(500, 10), hazards=["flood"])
     run = plan()
-    assert assignment(run, home) is None
+    assert not ShelterAssignment.objects.filter(run=run, person=home).exists()
     assert reasons(run, home) == ["no_route_avoiding_hazard"]
 
 
@@ -214,7 +213,7 @@ def network_metres(home: Any, shelter: Any) -> float:
             [points],
         )
         found = cursor.fetchone()
-        return gap_first + gap_second + (found[0] if found else 0.0)
+        return float(gap_first + gap_second + (found[0] if found else 0.0))
 
 
 @pytest.mark.parametrize("seed", [7, 8, 9])
@@ -240,4 +239,4 @@ def test_the_choice_on_a_random_street_grid_is_the_brute_force_optimum(tmp_path,
         if sum(s is not None for s in pick) == 3 and len({s.pk for s in pick if s is not None}) == 3
     )
     assert len(chosen) == 3
-    assert sum(a.route_m for a in chosen.values()) == pytest.approx(best, abs=3)
+    assert sum(a.route_m or 0 for a in chosen.values()) == pytest.approx(best, abs=3)
