@@ -5,19 +5,28 @@ wheelchair, the geodesic fallback and its reasons) and the exactness of the choi
 import io
 import json
 import random
+import tempfile
 from itertools import product
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from planner.models import PersonPlan, PlanRun, ShelterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
+from registry.management.commands.create_user import user_create_with_role
 from routes.importer import import_roads
-from tests.factories import at, make_hazard_area, make_person, make_shelter, square
+from tests.factories import (
+    at,
+    make_hazard_area,
+    make_neighbourhood,
+    make_person,
+    make_shelter,
+    square,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +249,61 @@ def test_the_choice_on_a_random_street_grid_is_the_brute_force_optimum(tmp_path,
     )
     assert len(chosen) == 3
     assert sum(a.route_m or 0 for a in chosen.values()) == pytest.approx(best, abs=3)
+
+
+def export(*args: str) -> dict[str, Any]:
+    """`export routes` with the arguments, written to a file and read back."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "routes.geojson"
+        call_command("export", "routes", *args, "--out", str(path), stderr=io.StringIO())
+        data: dict[str, Any] = json.loads(path.read_text())
+        return data
+
+
+def test_export_routes_writes_one_line_per_person_with_the_contracts_properties(tmp_path):
+    area = make_neighbourhood(code="N1", geom=square(-3000, 0, 3000, 3000))
+    river_town(tmp_path)
+    make_hazard_area(kind="flood", level=1, geom=square(-3000, -100, 3000, 100))
+    north = make_person(location=at(0, 320), neighbourhood=area)
+    far = make_person(location=at(600, 1000))  # 700 m from the nearest street
+    make_shelter(external_id="WEST", location=at(-1500, 320), hazards=["flood"])
+    make_shelter(external_id="SOUTH", location=at(600, -320), hazards=["flood"])
+    plan()
+    exported = export("--hazard", "flood", "--slot", "weekday_night")["features"]
+    features = {f["properties"]["person"]: f for f in exported}
+    routed = features[north.external_id]
+    assert routed["geometry"]["type"] == "LineString"
+    assert routed["properties"]["shelter"] == "WEST"
+    assert routed["properties"]["metres"] == assignment(PlanRun.objects.get(), north).route_m
+    assert routed["properties"]["minutes"] == round(routed["properties"]["metres"] / (2000 / 60))
+    assert routed["properties"]["avoids_hazard"] is True
+    straight = features[far.external_id]  # as the crow flies, through the flood area
+    assert straight["properties"]["shelter"] == "SOUTH"
+    assert len(straight["geometry"]["coordinates"]) == 2
+    assert straight["properties"]["avoids_hazard"] is False
+    only = export("--hazard", "flood", "--slot", "weekday_night", "--neighbourhood", "N1")
+    assert [f["properties"]["person"] for f in only["features"]] == [north.external_id]
+
+
+def test_export_routes_gives_a_user_only_the_homes_that_user_may_see(tmp_path):
+    mine = make_neighbourhood(code="N1", geom=square(-3000, 0, 3000, 3000))
+    theirs = make_neighbourhood(code="N2", geom=square(-3000, -3000, 3000, 0))
+    river_town(tmp_path)
+    seen = make_person(location=at(0, 320), neighbourhood=mine)
+    make_person(location=at(0, -320), neighbourhood=theirs)
+    make_shelter(location=at(-1500, 320), hazards=["flood"])
+    make_shelter(location=at(-1500, -320), hazards=["flood"])
+    plan()
+    user_create_with_role(username="chair", role="association", neighbourhoods=["N1"],
+                          password="a-long-password-for-tests")  # fmt: skip
+    found = export("--hazard", "flood", "--slot", "weekday_night", "--user", "chair")
+    assert [f["properties"]["person"] for f in found["features"]] == [seen.external_id]
+
+
+def test_export_routes_refuses_what_it_cannot_answer():
+    with pytest.raises(CommandError, match="--slot"):
+        export("--hazard", "flood")
+    with pytest.raises(CommandError, match="no finished plan run"):
+        export("--hazard", "flood", "--slot", "weekday_night")
+    with pytest.raises(CommandError, match="geojson"):
+        export("--hazard", "flood", "--slot", "weekday_night", "--format", "csv")
