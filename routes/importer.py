@@ -181,7 +181,7 @@ def import_ways(read: RoadsRead, *, dry_run: bool = False) -> RoadsImported:
         )
         cursor.executemany(
             "INSERT INTO ways VALUES (%s, ST_GeomFromText(%s, 4326), %s)",
-            [(i, way.wkt, way.bridge) for i, way in enumerate(read.ways)],
+            [(i, way.wkt, way.off_street_level) for i, way in enumerate(read.ways)],
         )
         cursor.execute("CREATE INDEX ON ways USING gist (geom)")
         cursor.execute("ANALYZE ways")

@@ -62,7 +62,7 @@ def read_osm(path: Path) -> RoadsRead:
         for run in _located_runs(highway.points):
             wkt = "LINESTRING(" + ",".join(f"{lon} {lat}" for lon, lat in run) + ")"
             ways.append(Way(highway.id, wkt, kind, _name(highway.tags), _bridge(highway.tags),
-                            steps=kind == "steps"))  # fmt: skip
+                            steps=kind == "steps", separate=_separate(highway.tags)))  # fmt: skip
     if problems:
         raise InvalidRows(problems)
     return RoadsRead(ways, dropped, clipped)
@@ -113,3 +113,11 @@ def _name(tags: dict[str, str]) -> str:
 
 def _bridge(tags: dict[str, str]) -> bool:
     return tags.get("bridge", "").strip().lower() not in NOT_A_BRIDGE
+
+
+def _separate(tags: dict[str, str]) -> bool:
+    """A tunnel, or a way mapped on another layer than the street's (an underground passage,
+    a concourse): in OpenStreetMap such a way joins others only at a shared node."""
+    tunnel = tags.get("tunnel", "").strip().lower() not in NOT_A_BRIDGE
+    layer = tags.get("layer", "").strip()
+    return tunnel or layer not in ("", "0")

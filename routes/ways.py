@@ -12,6 +12,13 @@ class Way:
     name: str
     bridge: bool
     steps: bool
+    # Above or below the street level (a bridge, a tunnel, an underground passage): such a
+    # way meets the others only at its ends, never where it passes over or under them.
+    separate: bool = False
+
+    @property
+    def off_street_level(self) -> bool:
+        return self.bridge or self.separate
 
 
 @dataclass(frozen=True)

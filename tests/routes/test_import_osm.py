@@ -228,3 +228,20 @@ def test_a_file_that_is_not_openstreetmap_is_unusable(tmp_path: Path, name: str)
 
     assert unusable.value.returncode == 2
     assert err.getvalue().startswith("0: -: not an OpenStreetMap file: ")
+
+
+def test_a_tunnel_or_a_way_on_another_layer_meets_the_streets_only_at_its_ends(tmp_path: Path):
+    nodes = {1: (-100, 0), 2: (100, 0), 3: (0, -100), 4: (0, 100), 5: (50, -100), 6: (50, 100)}
+    ways = {
+        1: ([1, 2], {"highway": "residential", "name": "本町通り"}),
+        2: ([3, 4], {"highway": "footway", "tunnel": "yes", "name": "地下道"}),
+        3: ([5, 6], {"highway": "footway", "layer": "-1", "name": "地下通路"}),
+    }
+
+    import_roads(osm_xml(tmp_path, nodes, ways))
+
+    # Three ways, none cut where it passes under another: three edges, six junctions.
+    assert RoadEdge.objects.count() == 3
+    assert route_metres(junction_near(-100, 0), junction_near(0, 100)) is None
+    assert route_metres(junction_near(-100, 0), junction_near(50, 100)) is None
+    assert not RoadEdge.objects.filter(bridge=True).exists()  # not bridges for all that
