@@ -31,6 +31,7 @@ class Policy:
 
     supporter_reach_m: int
     shelter_reach_m: int
+    walk_streets: bool
     route_snap_m: int
     weight_base: int
     weight_home_in_hazard_area: int
@@ -48,6 +49,7 @@ class Policy:
         return cls(
             supporter_reach_m=numbers["SUPPORTER_REACH_M"],
             shelter_reach_m=numbers["SHELTER_REACH_M"],
+            walk_streets=bool(numbers["WALK_STREETS"]),
             route_snap_m=numbers["ROUTE_SNAP_M"],
             weight_base=numbers["WEIGHT_BASE"],
             weight_home_in_hazard_area=numbers["WEIGHT_HOME_IN_HAZARD_AREA"],

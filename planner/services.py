@@ -147,8 +147,9 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
 def _walking(
     tables: PlanningTables, people: People, shelters: Targets, policy: Policy
 ) -> Iterator[WalkingDistances | None]:
-    """Walking distances on the street network when one is loaded, else None (geodesic)."""
-    if not network_loaded():
+    """Walking distances on the street network when one is loaded and the policy walks the
+    streets, else None (geodesic)."""
+    if not policy.walk_streets or not network_loaded():
         yield None
         return
     with WalkingDistances(tables, people, shelters, policy) as walks:

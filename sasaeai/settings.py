@@ -199,8 +199,10 @@ LEAFLET_CONFIG = {
 PLANNING: dict[str, Any] = {
     "SUPPORTER_REACH_M": env_int("SASAEAI_SUPPORTER_REACH_M", 500, minimum=1),
     "SHELTER_REACH_M": env_int("SASAEAI_SHELTER_REACH_M", 5_000, minimum=1),
-    # With a street network: a home or shelter farther than this from every street is planned
-    # on the geodesic distance.
+    # Plan shelters by the walking route when a street network is loaded (off: as the crow
+    # flies, as without a network). With a network, a home or shelter farther than
+    # ROUTE_SNAP_M from every street is planned on the geodesic distance.
+    "WALK_STREETS": env_bool("SASAEAI_WALK_STREETS", True),
     "ROUTE_SNAP_M": env_int("SASAEAI_ROUTE_SNAP_M", 200, minimum=1),
     "SUPPORTERS_NEEDED": {
         "walks_alone": env_int("SASAEAI_SUPPORTERS_WALKS_ALONE", 1, minimum=0),

@@ -307,3 +307,16 @@ def test_export_routes_refuses_what_it_cannot_answer():
         export("--hazard", "flood", "--slot", "weekday_night")
     with pytest.raises(CommandError, match="geojson"):
         export("--hazard", "flood", "--slot", "weekday_night", "--format", "csv")
+
+
+def test_a_city_may_plan_as_the_crow_flies_even_with_streets_loaded(tmp_path, settings):
+    home = make_person(location=at(0, 320))
+    across = make_shelter(location=at(0, -320), hazards=["flood"])
+    make_shelter(location=at(-1500, 320), hazards=["flood"])
+    river_town(tmp_path)
+    settings.PLANNING = {**settings.PLANNING, "WALK_STREETS": False}
+    run = plan()
+    chosen = assignment(run, home)
+    assert chosen.shelter == across
+    assert chosen.route is None and chosen.route_m is None
+    assert "no_road_network" not in reasons(run, home)
