@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.demo_town [--people 100000 --supporters 50000 --shelters 1000]
 
-Runs on its own database (sasaeai_bench in the local cluster). The baseline beside the figures
-is Django's bulk_create writing a sample of the same people in the same run, which is what the
-COPY loader replaces.
+Runs on its own database (sasaeai_bench in the local cluster) and lays the town's streets after
+loading it. The baseline beside the figures is Django's bulk_create writing a sample of the same
+people in the same run, which is what the COPY loader replaces.
 """
 
 import argparse
@@ -24,8 +24,10 @@ def main() -> None:
     django_on_bench_database()
 
     from registry.demo.loader import demo_town_load
+    from registry.demo.streets import demo_streets
     from registry.demo.town import build_town
     from registry.services import registry_wipe
+    from routes.importer import import_ways, read_geojson
 
     registry_wipe()
     started = time.perf_counter()
@@ -35,6 +37,8 @@ def main() -> None:
     built = time.perf_counter()
     demo_town_load(town)
     loaded = time.perf_counter()
+    streets = import_ways(read_geojson(demo_streets(town.ground, seed=args.seed, plane=town.plane)))
+    streets_laid = time.perf_counter()
     rows = args.people + args.supporters + args.shelters
     rows += sum(len(p.contacts) for p in town.persons)
 
@@ -50,7 +54,14 @@ def main() -> None:
         f"  write (COPY + places)   {loaded - built:7.1f} s   "
         f"{rows / (loaded - built):9,.0f} rows/s"
     )
-    print(f"  total                   {loaded - started:7.1f} s   peak RSS {peak_rss_mb():,.0f} MB")
+    print(
+        f"  streets (lay + import)  {streets_laid - loaded:7.1f} s   {streets.edges:9,} edges, "
+        f"{streets.junctions:,} junctions"
+    )
+    print(
+        f"  total                   {streets_laid - started:7.1f} s   "
+        f"peak RSS {peak_rss_mb():,.0f} MB"
+    )
     print(
         f"  baseline: bulk_create of {args.baseline_sample:,} of the same people "
         f"{baseline_seconds:.1f} s   {args.baseline_sample / baseline_seconds:9,.0f} rows/s"

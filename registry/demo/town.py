@@ -32,6 +32,12 @@ class Town:
     shelters: list[ShelterRow]
 
 
+def ground_for(seed: int, people: int) -> Ground:
+    """The ground `build_town` lays for this seed and number of people, without anyone on it:
+    the ground takes the generator's first draws."""
+    return lay_ground(random.Random(seed), people)
+
+
 def build_town(
     *, seed: int, people: int, supporters: int, shelters: int, progress: Progress | None = None
 ) -> Town:
