@@ -18,14 +18,18 @@ from routes.walking import DRY, Attach, BoolArray, Graph, IntArray, Step
 PIECES = """
 CREATE UNLOGGED TABLE {piece} AS
 WITH cut AS (
-    SELECT e.id, ST_Union(ST_Boundary(z.geom)) AS blade
+    -- Cut at points, not along the polygons' edges: a street may run along an edge for a
+    -- while, where the points of that stretch are the cuts (and the stretch counts as inside).
+    SELECT e.id, ST_Union(ST_Points(ST_Intersection(e.geom, ST_Boundary(z.geom)))) AS blade
     FROM routes_roadedge e JOIN {zone} z ON ST_Intersects(e.geom, z.geom)
     GROUP BY e.id
 ), parts AS (
     SELECT e.id AS edge, e.source, e.target, e.steps, e.geom AS whole, d.geom, d.path[1] AS n
     FROM routes_roadedge e LEFT JOIN cut c ON c.id = e.id
     CROSS JOIN LATERAL ST_Dump(
-        CASE WHEN c.blade IS NULL THEN e.geom ELSE ST_Split(e.geom, c.blade) END
+        CASE WHEN c.blade IS NULL OR ST_IsEmpty(c.blade) THEN e.geom
+             -- Snapped first: a crossing computed in floating point may lie a hair off.
+             ELSE ST_Split(ST_Snap(e.geom, c.blade, 1e-9), c.blade) END
     ) AS d
     WHERE ST_Length(d.geom) > 0
 )
@@ -33,8 +37,8 @@ SELECT (row_number() OVER (ORDER BY parts.edge, parts.n) - 1)::int4 AS idx,
        parts.edge, parts.source, parts.target, parts.steps, parts.geom,
        ST_Transform(parts.geom, %(srid)s) AS xy,
        ST_Length(parts.geom::geography) AS metres,
-       ST_Equals(ST_StartPoint(parts.geom), ST_StartPoint(parts.whole)) AS at_source,
-       ST_Equals(ST_EndPoint(parts.geom), ST_EndPoint(parts.whole)) AS at_target,
+       ST_DWithin(ST_StartPoint(parts.geom), ST_StartPoint(parts.whole), 1e-8) AS at_source,
+       ST_DWithin(ST_EndPoint(parts.geom), ST_EndPoint(parts.whole), 1e-8) AS at_target,
        inside.area, COALESCE(inside.level, 0) AS level
 FROM parts LEFT JOIN LATERAL (
     -- A piece lies wholly inside or outside each polygon: its middle tells which.
@@ -62,6 +66,12 @@ CROSS JOIN LATERAL (
     FROM {piece} k
     WHERE (k.area IS NULL OR (k.area = p.area AND k.level <= p.level))
       AND NOT (k.steps AND p.no_steps)
+      -- The straight bit to the street keeps to the same rules as the pieces: it does not
+      -- cut through the hazard (or across the river in it) to reach a street beyond.
+      AND NOT EXISTS (
+          SELECT 1 FROM {zone} z
+          WHERE ST_Intersects(z.xy, ST_MakeLine(p.xy, ST_ClosestPoint(k.xy, p.xy)))
+            AND (p.area IS NULL OR z.area <> p.area OR z.level > p.level))
     ORDER BY k.xy <-> p.xy LIMIT 1
 ) near
 WHERE near.planar <= %(snap)s

@@ -68,20 +68,38 @@ class Step:
 
 
 class Arcs:
-    """An undirected graph as a SciPy matrix, parallel pieces reduced to the shortest, with
-    the piece behind each arc so that a path of vertices can be read back as pieces."""
+    """The pieces as a SciPy matrix, walkable both ways and parallel ones reduced to the
+    shortest, plus one-way arcs out of the searches' start nodes (a start node joins its piece
+    at the foot: were it walkable, a search would cut through other starts' feet). Each arc
+    keeps its piece, so that a path of vertices can be read back as pieces."""
 
-    def __init__(self, size: int, a: IntArray, b: IntArray, w: FloatArray, piece: IntArray):
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        key = low * size + high
-        order = np.lexsort((w, key))
+    def __init__(
+        self,
+        size: int,
+        a: IntArray,
+        b: IntArray,
+        w: FloatArray,
+        piece: IntArray,
+        one_way: int = 0,
+    ):
+        # The last `one_way` arcs lead from a start node only.
+        both = len(a) - one_way
+        tail = np.concatenate([a, b[:both]])
+        head = np.concatenate([b, a[:both]])
+        weight = np.concatenate([w, w[:both]])
+        pieces = np.concatenate([piece, piece[:both]])
+        key = tail * size + head
+        order = np.lexsort((weight, key))
         first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
-        self.matrix = sparse.csr_matrix((w[first], (low[first], high[first])), shape=(size, size))
-        self._piece = dict(zip(key[first].tolist(), piece[first].tolist(), strict=True))
+        self.matrix = sparse.csr_matrix(
+            (weight[first], (tail[first], head[first])), shape=(size, size)
+        )
+        self._piece = dict(zip(key[first].tolist(), pieces[first].tolist(), strict=True))
         self.size = size
 
-    def piece(self, a: int, b: int) -> int:
-        return int(self._piece[min(a, b) * self.size + max(a, b)])
+    def piece(self, tail: int, head: int) -> int:
+        """The piece behind the arc from `tail` to `head`."""
+        return int(self._piece[tail * self.size + head])
 
 
 @dataclass
@@ -118,7 +136,7 @@ class ShelterReach:
                 return steps
             if before == NONE:
                 raise ValueError(f"vertex {vertex} is not reached from shelter {shelter}")
-            steps.append(_whole(self.graph, self.arcs.piece(here, before), here))
+            steps.append(_whole(self.graph, self.arcs.piece(before, here), here))
             here = before
 
 
@@ -145,12 +163,13 @@ def shelter_reach(graph: Graph, keep: BoolArray, shelters: Attach, reach: float)
             [graph.metres[kept], shelters.along[routed], graph.metres[own] - shelters.along[routed]]
         ),
         np.concatenate([kept, own, own]),
+        one_way=2 * len(routed),
     )
     dist = np.full((k, n), np.inf, dtype=np.float32)
     pred = np.full((k, n + k), NONE, dtype=np.int32)
     for chunk in _chunks(routed):
         found, before = dijkstra(
-            arcs.matrix, directed=False, indices=n + chunk, limit=reach, return_predecessors=True
+            arcs.matrix, directed=True, indices=n + chunk, limit=reach, return_predecessors=True
         )
         dist[chunk] = found[:, :n]
         pred[chunk] = before
@@ -240,7 +259,7 @@ class WalkOut:
                 end = 0.0 if at_u else float(self.graph.metres[piece])
                 backwards.append(Step(piece, float(self.homes.along[home]), end))
                 return backwards[::-1]
-            piece = self.arcs.piece(here, before)
+            piece = self.arcs.piece(before, here)
             backwards.append(_whole(self.graph, piece, int(self.local[before])))
             here = before
 
@@ -264,9 +283,10 @@ def walk_out(
                         [position[int(x)] for x in graph.v[own]]]).astype(np.int64),
         np.concatenate([graph.metres[kept], homes.along, graph.metres[own] - homes.along]),
         np.concatenate([kept, own, own]),
+        one_way=2 * h,
     )  # fmt: skip
     found, pred = dijkstra(
-        arcs.matrix, directed=False, indices=node, limit=reach, return_predecessors=True
+        arcs.matrix, directed=True, indices=node, limit=reach, return_predecessors=True
     )
     dist = found[:, :m] + homes.straight[:, np.newaxis]
     exits = np.flatnonzero(exit_at[local])

@@ -320,3 +320,32 @@ def test_a_city_may_plan_as_the_crow_flies_even_with_streets_loaded(tmp_path, se
     assert chosen.shelter == across
     assert chosen.route is None and chosen.route_m is None
     assert "no_road_network" not in reasons(run, home)
+
+
+def test_a_street_along_the_edge_of_a_hazard_area_counts_as_inside_it(tmp_path):
+    # The flood area's northern edge runs along the street from x = -200 to 200.
+    make_hazard_area(kind="flood", level=1, geom=square(-200, -300, 200, 0))
+    streets(
+        tmp_path,
+        way([(-600, 0), (600, 0)]),
+        way([(-600, 0), (-600, 400), (600, 400), (600, 0)]),
+    )
+    home = make_person(location=at(-590, 10))
+    make_shelter(location=at(590, 10), hazards=["flood"])
+    run = plan()
+    chosen = assignment(run, home)
+    assert chosen.route_m == pytest.approx(10 + 10 + 400 + 1200 + 400 + 10 + 10, abs=4)
+    assert not passes(chosen.route, 0, 0, within_m=50)
+
+
+def test_the_straight_bit_to_the_street_does_not_cut_through_the_hazard(tmp_path):
+    # The nearest street lies across a narrow flood strip; the dry one is farther.
+    make_hazard_area(kind="flood", level=3, geom=square(-1000, 20, 1000, 60))
+    streets(tmp_path, way([(-1000, 80), (1000, 80)]), way([(-1000, -100), (1000, -100)]))
+    home = make_person(location=at(0, 0))
+    make_shelter(location=at(500, -120), hazards=["flood"])
+    make_shelter(location=at(-300, 100), hazards=["flood"])
+    run = plan()
+    chosen = assignment(run, home)
+    assert chosen.route_m == pytest.approx(100 + 500 + 20, abs=3)
+    assert not passes(chosen.route, 0, 40, within_m=25)
