@@ -6,15 +6,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from planner.models import CoverStatus, PersonPlan, PlanRun, SupporterAssignment
+from planner.models import (
+    AssignmentState,
+    CoverStatus,
+    PersonPlan,
+    PlanRun,
+    ShelterAssignment,
+    SupporterAssignment,
+)
+from planner.scenario import walking_minutes
 from registry.access import persons_visible_to, supporters_visible_to
 from registry.models import HazardArea, Neighbourhood, Person, Shelter
 from registry.ordering import by_address
 
 MAP_MARGIN_DEG = 0.02
+# Decimals of a route's coordinates: 1e-6 degree is about 0.1 m, finer than any street.
+ROUTE_DECIMALS = 6
 # Statuses the gaps list shows: someone planned, but not fully covered.
 GAP_STATUSES = (CoverStatus.PARTIAL.value, CoverStatus.UNCOVERED.value)
 
@@ -77,9 +88,10 @@ def map_features(
     user: Any, area: Neighbourhood, hazard: str, run: PlanRun | None, person_query: str = ""
 ) -> tuple[dict[str, Any], list[int]]:
     """GeoJSON of one neighbourhood for its map: its outline, the hazard's areas around it,
-    the people and supporters the user may see there, and the shelters nearby; and the ids of
-    the people shown, for the audit log. Sized for one neighbourhood, never the whole city.
-    `person_query` keeps the map's scenario on the links to people's pages."""
+    the people and supporters the user may see there, the walking routes of those people in
+    the run, and the shelters nearby; and the ids of the people shown, for the audit log.
+    Sized for one neighbourhood, never the whole city. `person_query` keeps the map's
+    scenario on the links to people's pages."""
     envelope = area.geom.envelope.buffer(MAP_MARGIN_DEG)
     features: list[dict[str, Any]] = [_feature(area.geom, {"type": "area", "name": area.name})]
     for level, part in HazardArea.objects.clipped_to(hazard, envelope):
@@ -104,6 +116,7 @@ def map_features(
                 },
             )
         )
+    features += route_features(run, [person.pk for person in people])
     for supporter in (
         supporters_visible_to(user)
         .filter(neighbourhood=area, active=True)
@@ -116,6 +129,46 @@ def map_features(
         features.append(_feature(shelter.location, {"type": "shelter", "name": shelter.name,
                                                     "kind": shelter.kind}))  # fmt: skip
     return {"type": "FeatureCollection", "features": features}, [p.pk for p in people]
+
+
+def has_routes(run: PlanRun | None, person_ids: list[int]) -> bool:
+    """Whether the map draws any route for these people: the legend names routes only then."""
+    if run is None or not person_ids:
+        return False
+    return (
+        ShelterAssignment.objects.filter(run=run, person_id__in=person_ids, route__isnull=False)
+        .exclude(state=AssignmentState.REJECTED)
+        .exists()
+    )
+
+
+def route_features(run: PlanRun | None, person_ids: list[int]) -> list[dict[str, Any]]:
+    """The walking route of each of these people to the run's shelter for them, where the run
+    drew one along the streets (a rejected shelter has none). A route starts at the home: the
+    caller passes only people whose home the map shows, exactly as the map shows it."""
+    if run is None or not person_ids:
+        return []
+    rows = (
+        ShelterAssignment.objects.filter(run=run, person_id__in=person_ids, route__isnull=False)
+        .exclude(state=AssignmentState.REJECTED)
+        .annotate(line=AsGeoJSON("route", precision=ROUTE_DECIMALS))
+        .order_by("person_id")
+        .values_list("line", "route_m", "shelter__name", "route_crosses")
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": json.loads(line),
+            "properties": {
+                "type": "route",
+                "shelter": shelter,
+                "metres": metres,
+                "minutes": walking_minutes(metres) if metres is not None else None,
+                "crosses": sorted(crosses),
+            },
+        }
+        for line, metres, shelter, crosses in rows
+    ]
 
 
 def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from pages.agreements import neighbourhood_asking, overdue_rows
 from pages.lookups import DECIDERS, area_for, require_page_role
 from pages.scenarios import chosen_scenario, scenario_filter
-from pages.selectors import map_features, roster
+from pages.selectors import has_routes, map_features, roster
 from planner.coverage import coverage_by_neighbourhood
 from registry.access import neighbourhoods_visible_to, role_of
 from registry.audit import audit_record
@@ -67,6 +67,7 @@ def neighbourhood(request: HttpRequest, code: str) -> HttpResponse:
         "tiles": settings.MAP_TILES,
         "asking": asking,
         "may_decide": role_of(request.user) in DECIDERS,
+        "has_routes": has_routes(run, [row.person.pk for row in people]),
     }
     return render(request, "pages/neighbourhood.html", context)
 

@@ -13,6 +13,7 @@ from planner.models import (
     RunStatus,
     SupportRole,
 )
+from planner.scenario import walking_minutes
 from registry.models.choices import HazardKind, TimeSlot
 
 register = template.Library()
@@ -78,3 +79,15 @@ def asked_how_words(key: str) -> str:
 @register.filter
 def role_list_words(keys: list[str] | None) -> list[str]:
     return [_label(SupportRole, key) for key in keys or []]
+
+
+@register.filter
+def thousands(number: int | None) -> str:
+    """A count of metres as people read it: 1,540."""
+    return "" if number is None else f"{number:,}"
+
+
+@register.filter
+def minutes_on_foot(metres: int | None) -> int | None:
+    """Minutes at the plan's walking pace, as printed plans give them."""
+    return None if metres is None else walking_minutes(metres)
