@@ -204,7 +204,7 @@ def render_bundle(
         for number, sheet in enumerate(sheets, start=1):
             story += [PageBreak(), StartsHere(_page_form(number))]
             if sheet.shareable:
-                story += plan_flowables(sheet, s)
+                story += plan_flowables(sheet, s, copy_for=copy_for)
             else:
                 story += register_entry_flowables(sheet, s)
         footer = Footer(label, printed_today())

@@ -7,7 +7,7 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiPolygon, Point
 from django.contrib.gis.geos import Polygon as Polygon_
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, Shape, String
@@ -17,6 +17,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from printouts.fonts import register_fonts
 from printouts.map_labels import Box, Placed, Placer
+from printouts.map_streets import (
+    CASING_WIDTH,
+    ROUTE_WIDTH,
+    StreetsWithin,
+    draw_routes,
+    draw_street_names,
+    draw_streets,
+    route_boxes,
+)
 
 HAZARD_FILL = colors.Color(0.25, 0.55, 0.95, alpha=0.30)
 OUTLINE = colors.Color(0.35, 0.35, 0.35)
@@ -169,21 +178,31 @@ def draw_map(
     outline: MultiPolygon | None = None,
     legend: Legend = (),
     pad_m: float = 150,
+    routes: Sequence[LineString] = (),
+    streets: StreetsWithin | None = None,
 ) -> Drawing:
     """The map. Numbered markers keep their numbers readable: one that would cover another is
     drawn beside its point with a leader line; labels go where they cover neither a marker nor
     another label (printouts.map_labels), and are left out where there is no room. A legend
-    entry is (colour, words) or (colour, words, shape) with a shape of SHAPES."""
+    entry is (colour, words) or (colour, words, shape) with a shape of SHAPES, or "line" for
+    the way along the streets.
+
+    `routes`, ways along the streets (EPSG:4326), are drawn as thick dark lines under the
+    markers, and the map takes them in whole; `streets` gives the streets within the map's
+    bounds, drawn lightly under everything else, a few of them named (map_streets)."""
     font = register_fonts()
     drawing = Drawing(width, height)
     drawing.add(
         Rect(0, 0, width, height, fillColor=colors.white, strokeColor=OUTLINE, strokeWidth=0.8)
     )
     points = [m.point for m in markers] or [Point(139.0, 35.0)]
+    points += [Point(lon, lat) for route in routes for lon, lat in route.coords]
     frame = _clear_frame(points, width, height, pad_m, legend, font)
+    around = streets(frame.bounds()) if streets is not None else []
     for area in hazard_areas:
         for ring in _polygons(frame, area):
             drawing.add(Polygon(ring, fillColor=HAZARD_FILL, strokeColor=None))
+    draw_streets(drawing, frame, around)
     if outline is not None:
         for ring in _polygons(frame, outline):
             drawing.add(
@@ -201,7 +220,11 @@ def draw_map(
         drawing.add(
             Line(x1, y1, x2, y2, strokeColor=SHELTER, strokeWidth=1.6, strokeDashArray=[6, 3])
         )
+    draw_routes(drawing, frame, routes)
     layout = lay_out_markers(frame, markers, legend, font)
+    # Taken after the markers (the way starts at the home's marker), before any label.
+    for box in route_boxes(frame, routes):
+        layout.placer.take(box)
     for index, spot in enumerate(layout.spots):
         if spot.leader:
             x, y = frame.xy(markers[index].point.x, markers[index].point.y)
@@ -215,6 +238,7 @@ def draw_map(
     for marker, spot in zip(markers, layout.spots, strict=True):
         if marker.label:
             _draw_label(drawing, layout.placer, marker, spot.box, font)
+    draw_street_names(drawing, frame, around, layout.placer, font)
     drawing.add(Rect(0, 0, width, height, fillColor=None, strokeColor=OUTLINE, strokeWidth=0.8))
     _scale_bar(drawing, frame, font)
     _north_arrow(drawing, width, height, font)
@@ -426,7 +450,13 @@ def _legend(drawing: Drawing, legend: Legend, font: str, height: float) -> None:
             drawing.add(String(x, y, text, fontName=font, fontSize=9))
             y -= 5 * mm
             continue
-        if len(entry) == 3:
+        if len(entry) == 3 and entry[2] == "line":
+            y_mid = y + 1.5 * mm - 1
+            drawing.add(Line(x - 0.5 * mm, y_mid, x + 3.5 * mm, y_mid, strokeColor=colors.white,
+                             strokeWidth=CASING_WIDTH))  # fmt: skip
+            drawing.add(Line(x - 0.5 * mm, y_mid, x + 3.5 * mm, y_mid, strokeColor=colour,
+                             strokeWidth=ROUTE_WIDTH, strokeLineCap=1))  # fmt: skip
+        elif len(entry) == 3:
             shape = entry[2]
             hollow = shape.startswith("hollow-")
             glyph = Marker(Point(0, 0), colour, size=1.5 * mm, shape=shape.removeprefix("hollow-"),

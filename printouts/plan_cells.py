@@ -16,10 +16,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from planner.models import SupportRole
+from planner.scenario import walking_minutes
 from printouts.dates import iso_and_wareki
-from printouts.layout import SHADE, WARNING, Styles, japanese
+from printouts.layout import SHADE, WARNING, Styles, japanese, listed
 from printouts.maps import GAP
-from printouts.sheets import language_in_words
+from printouts.sheets import Destination, language_in_words
 from registry.models.choices import CommunicationNeed, TimeSlot
 
 HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
@@ -110,6 +111,11 @@ def _warning(text: str, s: Styles, width: float = 178 * mm) -> Table:
         TableStyle([("BACKGROUND", (0, 0), (-1, -1), WARNING), ("BOX", (0, 0), (-1, -1), 1.2, GAP)])
     )
     return box
+
+
+def warned_row(row: int) -> list[tuple[Any, ...]]:
+    """A table's style for a row of one cell across the table, on the warning's ground."""
+    return [("SPAN", (0, row), (-1, row)), ("BACKGROUND", (0, row), (-1, row), WARNING)]
 
 
 # A table cell's padding on each side (ReportLab's default), which a label's width must leave.
@@ -246,3 +252,25 @@ def state_in_words(state: str) -> str:
     if state == "asked":
         return f"{_(CANDIDATE)}\n{_(ASKED)}"
     return _(CANDIDATE)
+
+
+def walk_in_words(place: Destination) -> str:
+    """How far the shelter is and how long the walk takes: along the streets (道のり) when the
+    run found the way there, else the distance the planner measured."""
+    if place.route_m is not None:
+        return _("%(metres)s m along the streets, about %(minutes)d min at a slow pace") % {
+            "metres": f"{round(place.route_m):,}",
+            "minutes": walking_minutes(place.route_m),
+        }
+    return _("%(metres)d m, about %(minutes)d min at a slow pace") % {
+        "metres": place.distance_m,
+        "minutes": place.walking_minutes,
+    }
+
+
+def crossing_in_words(place: Destination) -> str:
+    """The warning for a way that crosses another hazard's areas: the officer is to find
+    another way, or to tell the supporters which stretch to watch."""
+    hazards = listed(hazard if japanese() else hazard.lower() for hazard in place.crosses)
+    words = _("The way to %(shelter)s crosses an area at risk of %(hazards)s: check another way.")
+    return words % {"shelter": place.shelter, "hazards": hazards}

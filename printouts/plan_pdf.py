@@ -5,6 +5,7 @@ is shared with the neighbourhood bundle."""
 from dataclasses import replace
 
 from django.conf import settings
+from django.contrib.gis.geos import LineString
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -27,7 +28,8 @@ from printouts.layout import (
     printed_today,
     styles,
 )
-from printouts.maps import HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.map_streets import ROUTE
+from printouts.maps import HELPER, HOME, SHELTER, LegendEntry, Marker, draw_map
 from printouts.plan_cells import (
     CANDIDATE,
     HEALTH_WITHHELD,
@@ -43,14 +45,16 @@ from printouts.plan_cells import (
 from printouts.plan_sections import destinations, signatures, supporters, whom_to_call
 from printouts.register_entry import register_entry_flowables
 from printouts.sheets import PlanSheet, language_in_words
+from printouts.streets import streets_within
 
 
-def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
+def plan_flowables(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[Flowable]:
     """The plan's content, from a new page on. It begins with a `PageOwner` (layout.py) and
     ends with `PageOwner(None)`, so that every page of the plan after the first names the
     person and their ID at the top, and each page of a draft carries a large 「案」 across
     it: `build_pdf`'s canvas draws both, in `render_plan` and in the bundle alike, and the
-    pages after the plan carry neither."""
+    pages after the plan carry neither. `copy_for` (a key of COPY_LABELS) decides what only
+    some readers are shown: the ways to check, on the officer's and commissioner's copies."""
     title = _("Individual evacuation plan")
     who = f"{sheet.name}{bracketed(sheet.person_id)}"
     draft = _("Draft") if sheet.draft else ""
@@ -65,7 +69,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles) -> list[Flowable]:
     story += _care(sheet, s)
     story += _contacts(sheet, s)
     story += supporters(sheet, s)
-    story += destinations(sheet, s)
+    story += destinations(sheet, s, copy_for=copy_for)
     story.append(KeepTogether([_p(_("Map"), s.heading), _plan_map(sheet)]))
     # What to take in one wrapping paragraph, and who holds copies in small print: the plan of
     # one supporter and one hazard keeps to two pages.
@@ -260,24 +264,40 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
     markers = [Marker(sheet.home, HOME, _("The home"), size=3 * mm)]
     # A candidate's home is left out of copies that may not show their address.
     markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
-    # Each hazard's shelter once, joined to the home by a line.
+    # Each hazard's shelter once, joined to the home by the way along the streets where the
+    # run found one (two hazards' ways to one shelter drawn once), else by a straight line.
     shelters = {d.shelter: d.location for d in sheet.destinations if d.location and d.shelter}
+    routes: dict[str, LineString] = {}
+    for place in sheet.destinations:
+        if place.shelter in shelters and place.route is not None:
+            routes.setdefault(place.shelter, place.route)
     markers += [Marker(at, SHELTER, name, square=True) for name, at in shelters.items()]
-    lines = [(sheet.home, at) for at in shelters.values()]
+    lines = [(sheet.home, at) for name, at in shelters.items() if name not in routes]
+    legend: list[LegendEntry] = [(HOME, _("The home")), (HELPER, _("Supporter"))]
+    if lines or not routes:
+        legend.append((SHELTER, _("Shelter (dashed: the way, straight)")))
+    else:
+        legend.append((SHELTER, _("Shelter")))
+    if routes:
+        legend.append((ROUTE, _("The way along the streets"), "line"))
+    legend.append((colors.Color(0.25, 0.55, 0.95, alpha=0.3), _hazard_area(sheet)))
     return draw_map(
         width=178 * mm,
-        height=52 * mm,
+        height=MAP_HEIGHT_ROUTED if routes else 52 * mm,
         markers=markers,
         lines=lines,
         hazard_areas=sheet.hazard_areas,
         outline=sheet.outline,
-        legend=[
-            (HOME, _("The home")),
-            (HELPER, _("Supporter")),
-            (SHELTER, _("Shelter (dashed: the way, straight)")),
-            (colors.Color(0.25, 0.55, 0.95, alpha=0.3), _hazard_area(sheet)),
-        ],
+        legend=legend,
+        routes=list(routes.values()),
+        # The streets around a way drawn; a straight line among streets would read as a path
+        # through the blocks, so without a way the map is as it always was.
+        streets=streets_within if routes else None,
     )
+
+
+# A map with the way drawn is a little taller, so that the streets' names find room.
+MAP_HEIGHT_ROUTED = 62 * mm
 
 
 def _hazard_area(sheet: PlanSheet) -> str:
@@ -310,7 +330,11 @@ def render_plan(sheet: PlanSheet, lang: str = "ja", copy_for: str = "family") ->
     with translation.override(lang):
         footer = Footer(copy_label(copy_for), printed_today())
         s = styles()
-        story = plan_flowables(sheet, s) if sheet.shareable else register_entry_flowables(sheet, s)
+        story = (
+            plan_flowables(sheet, s, copy_for=copy_for)
+            if sheet.shareable
+            else register_entry_flowables(sheet, s)
+        )
         return build_pdf(
             story,
             pagesize=A4,

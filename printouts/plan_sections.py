@@ -18,8 +18,11 @@ from printouts.plan_cells import (
     _table,
     _warning,
     _word_width,
+    crossing_in_words,
     slot_in_words,
     state_in_words,
+    walk_in_words,
+    warned_row,
 )
 from printouts.sheets import Helper, PlanSheet
 from registry.models.choices import TimeSlot
@@ -126,8 +129,15 @@ def _slot_gaps(sheet: PlanSheet, s: Styles) -> list[Flowable]:
     return [Spacer(1, 2 * mm), _warning("\n".join(lines), s)]
 
 
-def destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
-    """One row per hazard: the shelter, how far, and how the home stands in the hazard."""
+# The copies that warn of ways crossing another hazard's areas: those of the people who can
+# find another way (the city's officer, the welfare commissioner), not the family's.
+WARNED_COPIES = frozenset({"officer", "commissioner"})
+
+
+def destinations(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[Flowable]:
+    """One row per hazard: the shelter, how far (along the streets where the run found the
+    way), and how the home stands in the hazard; on the copies of WARNED_COPIES, under a
+    destination whose way crosses another hazard's areas, a warning across the table."""
     body: list[Flowable] = [_p(str(WHEN_TO_LEAVE), s.body), Spacer(1, 1.5 * mm)]
     if sheet.destinations:
         rows: list[list[Flowable | str]] = [
@@ -138,13 +148,11 @@ def destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                 _p(_("At the home"), s.body),
             ]
         ]
+        warned: list[int] = []
         for place in sheet.destinations:
             if place.shelter:
                 shelter = f"{place.shelter}\n{place.address}{bracketed(place.kind)}"
-                distance = _("%(metres)d m, about %(minutes)d min at a slow pace") % {
-                    "metres": place.distance_m,
-                    "minutes": place.walking_minutes,
-                }
+                distance = walk_in_words(place)
             else:
                 shelter, distance = _("No shelter is planned for this hazard yet."), "—"
             rows.append(
@@ -155,7 +163,12 @@ def destinations(sheet: PlanSheet, s: Styles) -> list[Flowable]:
                     _p(_home_in_hazard(place.in_area, place.level, bool(place.shelter)), s.body),
                 ]
             )
-        body.append(_table(rows, [30 * mm, 62 * mm, 34 * mm, 52 * mm]))
+            if place.crosses and place.shelter and copy_for in WARNED_COPIES:
+                warned.append(len(rows))
+                rows.append([_p(crossing_in_words(place), s.body), "", "", ""])
+        table = _table(rows, [28 * mm, 58 * mm, 40 * mm, 52 * mm])
+        table.setStyle(TableStyle([command for row in warned for command in warned_row(row)]))
+        body.append(table)
     else:
         body.append(_p(_("No shelter is planned yet."), s.body))
     story = _section(_("Where to go"), body, s)

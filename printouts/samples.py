@@ -65,6 +65,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("make_demo_town", if_empty=True, stdout=io.StringIO())
+    call_command("make_demo_streets", if_empty=True, stdout=io.StringIO())
     for hazard, slot in (("flood", "weekday_night"), ("landslide", "weekend_day")):
         call_command("plan", hazard=hazard, slot=slot, if_none=True, stdout=io.StringIO())
     area = Neighbourhood.objects.get(code=args.neighbourhood)

@@ -3,6 +3,7 @@ supporter's roles and times of day, and where the person goes for each hazard, w
 map of the supporter's home and each person's, numbered alike. Only agreed pairs appear: a
 candidate has not said yes, and the person has not agreed to show them their details."""
 
+from django.contrib.gis.geos import LineString
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,9 +24,12 @@ from printouts.layout import (
     printed_today,
     styles,
 )
-from printouts.maps import HELPER, HOME, SHELTER, Marker, draw_map
+from printouts.map_streets import ROUTE
+from printouts.maps import HELPER, HOME, SHELTER, LegendEntry, Marker, draw_map
 from printouts.needs import key_needs
+from printouts.plan_cells import walk_in_words
 from printouts.sheets import Destination, Helper, PlanSheet
+from printouts.streets import streets_within
 from printouts.tables import grid, paragraph
 from registry.models import Supporter
 from registry.models.choices import TimeSlot
@@ -128,11 +132,7 @@ def _destination(place: Destination) -> str:
         colon = "：" if japanese() else ": "
         return f"{place.hazard}{colon}{_('No shelter is planned yet.')}"
     colon = "：" if japanese() else ": "
-    walk = _("%(metres)d m, about %(minutes)d min at a slow pace") % {
-        "metres": place.distance_m,
-        "minutes": place.walking_minutes,
-    }
-    line = f"{place.hazard}{colon}{place.shelter}{bracketed(walk)}"
+    line = f"{place.hazard}{colon}{place.shelter}{bracketed(walk_in_words(place))}"
     if place.address:
         line += f"\n{place.address}"
     return line
@@ -149,21 +149,30 @@ def _slot(slot: str) -> str:
 def _map(supporter: Supporter, helped: list[tuple[PlanSheet, Helper]]) -> Flowable:
     markers = [Marker(supporter.location, HELPER, _("Your home"), size=2.6 * mm, shape="hexagon")]
     shelters: set[str] = set()
+    # Each person's way to each of their shelters once, where the run found it.
+    routes: dict[tuple[str, str], LineString] = {}
     for number, (sheet, _helper) in enumerate(helped, start=1):
         markers.append(Marker(sheet.home, HOME, size=3 * mm, number=str(number)))
         for place in sheet.destinations:
+            if place.route is not None:
+                routes.setdefault((sheet.person_id, place.shelter), place.route)
             if place.location is not None and place.shelter not in shelters:
                 shelters.add(place.shelter)
                 markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
+    legend: list[LegendEntry] = [
+        (HELPER, _("Your home"), "hexagon"),
+        (HOME, _("The person's home (numbered as in the list)"), "circle"),
+        (SHELTER, _("Shelter"), "square"),
+    ]
+    if routes:
+        legend.append((ROUTE, _("The way along the streets"), "line"))
     return draw_map(
         width=WIDTH,
         height=66 * mm,
         markers=markers,
         outline=next((sheet.outline for sheet, _h in helped if sheet.outline), None),
-        legend=[
-            (HELPER, _("Your home"), "hexagon"),
-            (HOME, _("The person's home (numbered as in the list)"), "circle"),
-            (SHELTER, _("Shelter"), "square"),
-        ],
+        legend=legend,
         pad_m=120,
+        routes=list(routes.values()),
+        streets=streets_within if routes else None,
     )
