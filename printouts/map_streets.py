@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from django.contrib.gis.geos import LineString, Polygon
-from reportlab.graphics.shapes import Drawing, PolyLine, Rect, String
+from reportlab.graphics.shapes import Drawing, Path, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -69,16 +69,28 @@ StreetsWithin = Callable[[Polygon], Sequence[Street]]
 
 
 def draw_streets(drawing: Drawing, frame: Frame, streets: Iterable[Street]) -> None:
-    """The streets, light: main roads wider, footways and steps thin and dashed."""
+    """The streets, light: main roads wider, footways and steps thin and dashed. One path per
+    kind of line rather than one shape per street: a map has hundreds of streets."""
+    paths: dict[tuple[float, tuple[float, ...] | None], Path] = {}
     for street in streets:
-        points = [v for lon, lat in street.points for v in frame.xy(lon, lat)]
-        if len(points) < 4:
+        if len(street.points) < 2:
             continue
         kind = street.kind
         width = 1.8 if kind in MAIN_ROADS else 0.6 if kind in PATHS else 1.0
-        dash = [1.2, 1.2] if kind == "steps" else [3, 1.5] if kind in PATHS else None
-        drawing.add(PolyLine(points, strokeColor=STREET_INK, strokeWidth=width,
-                             strokeDashArray=dash, strokeLineCap=1, strokeLineJoin=1))  # fmt: skip
+        dash = (1.2, 1.2) if kind == "steps" else (3.0, 1.5) if kind in PATHS else None
+        path = paths.get((width, dash))
+        if path is None:
+            path = paths[width, dash] = Path(
+                strokeColor=STREET_INK, strokeWidth=width, fillColor=None,
+                strokeDashArray=list(dash) if dash else None, strokeLineCap=1, strokeLineJoin=1,
+            )  # fmt: skip
+        (x, y), *rest = [frame.xy(lon, lat) for lon, lat in street.points]
+        path.moveTo(x, y)
+        for x, y in rest:
+            path.lineTo(x, y)
+    # Wide lines first, so that the thin dashed paths stay visible where they meet them.
+    for _, path in sorted(paths.items(), key=lambda item: -item[0][0]):
+        drawing.add(path)
 
 
 def draw_routes(drawing: Drawing, frame: Frame, routes: Iterable[LineString]) -> None:
