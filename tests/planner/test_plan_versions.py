@@ -1,6 +1,7 @@
 """One plan per person across scenarios, agreement step by step, issued versions and what
 changed between them, and the plans' export for the city's records."""
 
+import copy
 import datetime as dt
 import io
 import json
@@ -12,7 +13,7 @@ from django.utils import timezone, translation
 
 from planner.agreements import StepRefused, family_step, pair_step
 from planner.models import PairState, PlanVersion, SupportAgreement
-from planner.plans import Content, HazardEntry, Needs, plan_contents
+from planner.plans import Content, HazardEntry, Needs, plan_contents, same_plan
 from planner.scenario import Scenario
 from planner.selectors import people_helped_by
 from planner.services import plan_run_create
@@ -63,7 +64,8 @@ def test_a_landslide_run_after_a_flood_run_leaves_both_on_the_plan(two_hazards):
     flood_entry = content["hazards"]["flood"]
     metres = flood_entry["metres"]
     assert metres is not None and 390 <= metres <= 410
-    assert flood_entry == {"shelter": "F-1", "metres": metres, "in_area": True, "level": 2}
+    assert flood_entry == {"shelter": "F-1", "metres": metres, "in_area": True, "level": 2,
+                           "route_m": None, "crosses": []}  # fmt: skip
     assert content["hazards"]["landslide"]["shelter"] == "L-1"
     assert content["hazards"]["landslide"]["in_area"] is False
     assert content["runs"] == sorted([flood.pk, landslide.pk])
@@ -244,3 +246,15 @@ def test_a_plan_issued_by_a_named_user_names_them_and_never_their_login(two_haza
 
     version = PlanVersion.objects.get(person=person)
     assert version.issuer == "本町 太郎" and version.issued_by == chair
+
+
+def test_a_version_issued_before_routes_is_the_same_plan_as_one_without_a_route(two_hazards):
+    person, _, _ = two_hazards
+    now = plan_contents([person])[person.pk]
+    before_routes = copy.deepcopy(now)
+    for entry in before_routes["hazards"].values():
+        del entry["route_m"], entry["crosses"]
+    assert same_plan(before_routes, now)
+    rerouted = copy.deepcopy(now)
+    rerouted["hazards"]["flood"]["route_m"] = 640
+    assert not same_plan(before_routes, rerouted)
