@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from planner.models import (
     AssignmentState,
@@ -21,6 +22,7 @@ from planner.models import (
 from planner.scenario import walking_minutes
 from registry.access import persons_visible_to, supporters_visible_to
 from registry.models import HazardArea, Neighbourhood, Person, Shelter
+from registry.models.choices import HazardKind
 from registry.ordering import by_address
 
 MAP_MARGIN_DEG = 0.02
@@ -165,6 +167,12 @@ def route_features(run: PlanRun | None, person_ids: list[int]) -> list[dict[str,
                 "metres": metres,
                 "minutes": walking_minutes(metres) if metres is not None else None,
                 "crosses": sorted(crosses),
+                # In the reader's language, for the tooltip: the same words as the person page.
+                "warning": " ".join(
+                    _("The way to the shelter crosses an area of another hazard: %(hazard)s")
+                    % {"hazard": HazardKind(kind).label}
+                    for kind in sorted(crosses)
+                ),
             },
         }
         for line, metres, shelter, crosses in rows

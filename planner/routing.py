@@ -68,6 +68,7 @@ class WalkingDistances:
             )
         self._suits_offer = self._offer()
         self._geodesic = self._unrouted_geodesic()
+        self.direct = self._direct_pairs()
         self._lists()
         return self
 
@@ -106,6 +107,38 @@ class WalkingDistances:
                     [self.reach, alone.tolist()],
                 )
                 found[no_steps] = {(p, s): d for p, s, d in cursor.fetchall()}
+        return found
+
+    def _direct_pairs(self) -> dict[tuple[int, int], float]:
+        """Homes and shelters nearer each other than either is to its street: the way is the
+        straight line between them (where it keeps to the rules of the home's straight bit),
+        not a detour out to the streets and back."""
+        straight_h = self.homes.attach.straight
+        found: dict[tuple[int, int], float] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT p.idx, s.idx, ST_Distance(p.location, s.location)
+                FROM {self.tables.person} p JOIN {self.tables.shelter} s
+                  ON ST_DWithin(p.xy, s.xy, %(near)s)
+                LEFT JOIN LATERAL (
+                    SELECT min(z.area) AS area, max(z.level) AS level
+                    FROM {self.network.zone} z WHERE ST_Intersects(z.xy, p.xy)
+                ) home ON true
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {self.network.zone} z
+                    WHERE ST_Intersects(z.xy, ST_MakeLine(p.xy, s.xy))
+                      AND (home.area IS NULL OR z.area <> home.area OR z.level > home.level))
+                """,
+                {"near": 2 * self.policy.route_snap_m},
+            )
+            rows = cursor.fetchall()
+        for p, s, metres in rows:
+            if not self.routed[p]:
+                continue
+            shelter = self.variants[self._variant(p)][0]
+            if shelter.piece[s] >= 0 and metres < straight_h[p] + shelter.straight[s]:
+                found[p, s] = float(metres)
         return found
 
     def _lists(self) -> None:
@@ -179,14 +212,19 @@ class WalkingDistances:
     def _with_geodesic(
         self, block: npt.NDArray[np.float64], index: IntArray, no_steps: bool
     ) -> npt.NDArray[np.float64]:
+        """The block with the geodesic distances where a shelter has no street near it, and the
+        straight way where home and shelter are nearer each other than to the streets."""
         geodesic = self._geodesic.get(no_steps, {})
+        position = {int(p): i for i, p in enumerate(index)}
         if geodesic:
-            position = {int(p): i for i, p in enumerate(index)}
             alone = np.flatnonzero(self.variants[no_steps][0].piece < 0)
             block[:, alone] = np.inf
             for (p, s), d in geodesic.items():
                 if p in position:
                     block[position[p], s] = d
+        for (p, s), d in self.direct.items():
+            if p in position:
+                block[position[p], s] = min(block[position[p], s], d)
         return block
 
     # -- what the planner asks -------------------------------------------------------------
@@ -255,8 +293,14 @@ class WalkingDistances:
         routed: list[tuple[int, int, list[Step]]] = []
         wet: dict[tuple[int, int, bool], list[tuple[int, int]]] = {}
         attach = self.homes.attach
+        direct: list[tuple[int, int]] = []
         for p, s in pairs:
             if self.geodesic_pair(p, s):
+                continue
+            metres = self.distance(p, s)
+            straight = self.direct.get((p, s))
+            if straight is not None and metres is not None and np.floor(straight + 0.5) <= metres:
+                direct.append((p, s))
                 continue
             no_steps = self._variant(p)
             reach = self.variants[no_steps][1]
@@ -270,12 +314,27 @@ class WalkingDistances:
         lines = self.network.lines(
             routed, self.tables.person, self.tables.shelter, self.graph.metres
         )
+        lines.update(self._straight_lines(direct))
         chosen = {}
-        for p, s, _ in routed:
+        for p, s in [(p, s) for p, s, _ in routed] + direct:
             metres = self.distance(p, s)
-            if metres is not None:
+            if metres is not None and (p, s) in lines:
                 chosen[p] = Chosen(lines[p, s], metres)
         return chosen
+
+    def _straight_lines(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        if not pairs:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pair.p, pair.s, "
+                f"ST_AsEWKB(ST_MakeLine(h.location::geometry, t.location::geometry)) "
+                f"FROM unnest(%s::int4[], %s::int4[]) AS pair (p, s) "
+                f"JOIN {self.tables.person} h ON h.idx = pair.p "
+                f"JOIN {self.tables.shelter} t ON t.idx = pair.s",
+                [[p for p, _ in pairs], [s for _, s in pairs]],
+            )
+            return {(p, s): bytes(line).hex() for p, s, line in cursor.fetchall()}
 
     def _wet_steps(
         self, home_area: int, home_level: int, no_steps: bool, members: list[tuple[int, int]]

@@ -272,5 +272,9 @@ def crossing_in_words(place: Destination) -> str:
     """The warning for a way that crosses another hazard's areas: the officer is to find
     another way, or to tell the supporters which stretch to watch."""
     hazards = listed(hazard if japanese() else hazard.lower() for hazard in place.crosses)
-    words = _("The way to %(shelter)s crosses an area at risk of %(hazards)s: check another way.")
-    return words % {"shelter": place.shelter, "hazards": hazards}
+    # The hazard is named: two hazards' shelters may share a name.
+    words = _(
+        "%(hazard)s: the way to %(shelter)s crosses an area at risk of %(hazards)s: "
+        "check another way."
+    )
+    return words % {"hazard": place.hazard, "shelter": place.shelter, "hazards": hazards}

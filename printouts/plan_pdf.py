@@ -5,7 +5,7 @@ is shared with the neighbourhood bundle."""
 from dataclasses import replace
 
 from django.conf import settings
-from django.contrib.gis.geos import LineString
+from django.contrib.gis.geos import LineString, Point
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -44,7 +44,7 @@ from printouts.plan_cells import (
 )
 from printouts.plan_sections import destinations, signatures, supporters, whom_to_call
 from printouts.register_entry import register_entry_flowables
-from printouts.sheets import PlanSheet, language_in_words
+from printouts.sheets import Destination, PlanSheet, language_in_words
 from printouts.streets import streets_within
 
 
@@ -266,13 +266,26 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
     markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
     # Each hazard's shelter once, joined to the home by the way along the streets where the
     # run found one (two hazards' ways to one shelter drawn once), else by a straight line.
-    shelters = {d.shelter: d.location for d in sheet.destinations if d.location and d.shelter}
-    routes: dict[str, LineString] = {}
+    # A shelter is its place, not its name: two shelters may share a name.
+    shelters: dict[tuple[float, float], tuple[Destination, Point]] = {}
+    hazards: dict[tuple[float, float], list[str]] = {}
+    routes: dict[tuple[float, float], LineString] = {}
     for place in sheet.destinations:
-        if place.shelter in shelters and place.route is not None:
-            routes.setdefault(place.shelter, place.route)
-    markers += [Marker(at, SHELTER, name, square=True) for name, at in shelters.items()]
-    lines = [(sheet.home, at) for name, at in shelters.items() if name not in routes]
+        if place.location is None or not place.shelter:
+            continue
+        key = (round(place.location.x, 6), round(place.location.y, 6))
+        shelters.setdefault(key, (place, place.location))
+        hazards.setdefault(key, []).append(place.hazard)
+        if place.route is not None:
+            routes.setdefault(key, place.route)
+    names = [place.shelter for place, _at in shelters.values()]
+    for key, (place, at) in shelters.items():
+        # Where two shelters share a name, the label says which hazard each is for.
+        label = place.shelter
+        if names.count(place.shelter) > 1:
+            label += bracketed("・".join(hazards[key]))
+        markers.append(Marker(at, SHELTER, label, square=True))
+    lines = [(sheet.home, at) for key, (_place, at) in shelters.items() if key not in routes]
     legend: list[LegendEntry] = [(HOME, _("The home")), (HELPER, _("Supporter"))]
     if lines or not routes:
         legend.append((SHELTER, _("Shelter (dashed: the way, straight)")))

@@ -131,7 +131,8 @@ def _slot_gaps(sheet: PlanSheet, s: Styles) -> list[Flowable]:
 
 # The copies that warn of ways crossing another hazard's areas: those of the people who can
 # find another way (the city's officer, the welfare commissioner), not the family's.
-WARNED_COPIES = frozenset({"officer", "commissioner"})
+# The association walks the ways with the supporters, so its copy is warned too.
+WARNED_COPIES = frozenset({"officer", "commissioner", "association"})
 
 
 def destinations(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[Flowable]:

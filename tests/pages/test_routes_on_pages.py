@@ -123,6 +123,7 @@ def test_an_officer_sees_every_route_with_its_shelter_metres_and_minutes(routed)
         "metres": chosen.route_m,
         "minutes": walking_minutes(chosen.route_m or 0),
         "crosses": ["landslide"],
+        "warning": "避難経路が崖崩れ、土石流及び地滑りの区域を通ります",
     }
     assert by_start["P-SHOWN"]["minutes"] == 52
     # Six decimals at most: a tenth of a metre, finer than any street.

@@ -222,7 +222,12 @@ def network_metres(home: Any, shelter: Any) -> float:
             [points],
         )
         found = cursor.fetchone()
-        return float(gap_first + gap_second + (found[0] if found else 0.0))
+        walked = float(gap_first + gap_second + (found[0] if found else 0.0))
+        # Nearer each other than to the streets, they are walked between straight.
+        cursor.execute("SELECT ST_Distance(%s::geography, %s::geography)",
+                       [home.location.ewkt, shelter.location.ewkt])  # fmt: skip
+        direct = float(cursor.fetchone()[0])
+        return min(walked, direct) if direct < gap_first + gap_second else walked
 
 
 @pytest.mark.parametrize("seed", [7, 8, 9])
@@ -349,3 +354,25 @@ def test_the_straight_bit_to_the_street_does_not_cut_through_the_hazard(tmp_path
     chosen = assignment(run, home)
     assert chosen.route_m == pytest.approx(100 + 500 + 20, abs=3)
     assert not passes(chosen.route, 0, 40, within_m=25)
+
+
+def test_a_shelter_next_door_is_walked_to_straight_not_round_the_block(tmp_path):
+    # Both stand 40 m back from a street, 10 m apart: out to the street and back would be 90 m.
+    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    home = make_person(location=at(0, 40))
+    make_shelter(location=at(10, 40), hazards=["flood"])
+    run = plan()
+    chosen = assignment(run, home)
+    assert chosen.route_m == pytest.approx(10, abs=1)
+    assert chosen.distance_m == chosen.route_m
+    assert chosen.route is not None and len(chosen.route.coords) == 2
+    assert reasons(run, home) == []
+
+
+def test_but_not_straight_through_the_hazard(tmp_path):
+    make_hazard_area(kind="flood", level=1, geom=square(-20, 20, -10, 60))
+    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    home = make_person(location=at(0, 40))
+    make_shelter(location=at(-30, 40), hazards=["flood"])
+    chosen = assignment(plan(), home)
+    assert chosen.route_m == pytest.approx(40 + 30 + 40, abs=2)

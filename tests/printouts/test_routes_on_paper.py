@@ -2,6 +2,7 @@
 named, its length and walking time in the plan's words, and a way that crosses another hazard's
 area flagged on the copies of those who can find another one, never on the family's."""
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -217,7 +218,21 @@ def test_the_way_is_drawn_dark_along_the_streets(town, tmp_path):
     assert 1.3 < (max(xs) - min(xs)) / (max(ys) - min(ys)) < 2.1
 
 
-def test_the_officers_bundle_warns_of_the_way_too(town):
-    officer = render_bundle(neighbourhood="本町", association="本町町内会",
-                            sheets=[sheet_for(town, "officer")], copy_for="officer")  # fmt: skip
-    assert WARNING_JA in text_of(officer)
+def test_the_officers_and_the_associations_bundles_warn_of_the_way_too(town):
+    for copy_for in ("officer", "association"):
+        bundle = render_bundle(neighbourhood="本町", association="本町町内会",
+                               sheets=[sheet_for(town, copy_for)], copy_for=copy_for)  # fmt: skip
+        assert flat("【洪水】中央公民館への避難経路が") in text_of(bundle)
+
+
+def test_two_shelters_of_one_name_are_two_markers_each_at_its_own_place(town):
+    sheet = sheet_for(town, "family")
+    [flood] = sheet.destinations
+    elsewhere = dataclasses.replace(
+        flood, hazard="崖崩れ、土石流及び地滑り", hazard_key="landslide", route=None,
+        location=at(-700, 500), crosses=(),
+    )  # fmt: skip
+    both = dataclasses.replace(sheet, destinations=[flood, elsewhere])
+    text = text_of(render_plan(both, "ja", copy_for="family"))
+    assert flat("中央公民館（洪水）") in text
+    assert flat("中央公民館（崖崩れ、土石流及び地滑り）") in text

@@ -34,6 +34,12 @@
           const tooltip = document.createElement("span");
           tooltip.textContent = feature.properties.metres == null ? feature.properties.shelter
             : `${feature.properties.shelter}: ${walkWords(feature.properties)}`;
+          if (feature.properties.warning) {
+            const warning = document.createElement("strong");
+            warning.className = "route-warning";
+            warning.textContent = feature.properties.warning;
+            tooltip.append(document.createElement("br"), warning);
+          }
           line.bindTooltip(tooltip, { sticky: true });
           // A finger cannot hover: a tap opens the same words in a popup, kept in view.
           // Narrow enough for a phone, and panned clear of the zoom and layer controls.
