@@ -27,7 +27,7 @@ class MissingReason(models.TextChoices):
     SHELTERS_FULL = "shelters_full", _("Shelters within reach are full")
     NO_ROUTE_AVOIDING_HAZARD = (
         "no_route_avoiding_hazard",
-        _("No walking route to a shelter keeps out of the hazard"),
+        _("No walking route to a shelter keeps out of the hazard (or, from inside it, shallower)"),
     )
     # Not a gap in cover: the distance is as the crow flies, for want of streets nearby.
     NO_ROAD_NETWORK = "no_road_network", _("No street near the home or the shelter")

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='personplan',
             name='reasons',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('no_supporter_in_reach', 'No supporter within reach'), ('no_supporter_in_slot', 'No supporter available at that time'), ('no_capable_supporter', 'No supporter able to move this person'), ('supporters_at_capacity', 'Supporters nearby are all taken'), ('no_safe_shelter', 'No safe shelter within reach'), ('shelters_full', 'Shelters within reach are full'), ('no_route_avoiding_hazard', 'No walking route to a shelter keeps out of the hazard'), ('no_road_network', 'No street near the home or the shelter')], max_length=32), default=list, verbose_name='what is missing'),
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('no_supporter_in_reach', 'No supporter within reach'), ('no_supporter_in_slot', 'No supporter available at that time'), ('no_capable_supporter', 'No supporter able to move this person'), ('supporters_at_capacity', 'Supporters nearby are all taken'), ('no_safe_shelter', 'No safe shelter within reach'), ('shelters_full', 'Shelters within reach are full'), ('no_route_avoiding_hazard', 'No walking route to a shelter keeps out of the hazard (or, from inside it, shallower)'), ('no_road_network', 'No street near the home or the shelter')], max_length=32), default=list, verbose_name='what is missing'),
         ),
         migrations.AddConstraint(
             model_name='personplan',
