@@ -26,18 +26,13 @@ from tests.factories import (
     make_shelter,
     square,
 )
+from tests.streets import way
 
 pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}
 # The walk of the consenting person: 20 m to the street, 1,100 m east, 600 m north, 20 m in.
 WALK_M = 20 + 1100 + 600 + 20
-
-
-def way(points: list[tuple[float, float]], **properties: Any) -> dict[str, Any]:
-    coordinates = [[at(x, y).x, at(x, y).y] for x, y in points]
-    return {"type": "Feature", "properties": {"highway": "residential", **properties},
-            "geometry": {"type": "LineString", "coordinates": coordinates}}  # fmt: skip
 
 
 @pytest.fixture

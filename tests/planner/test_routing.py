@@ -18,7 +18,6 @@ from planner.models import PersonPlan, PlanRun, ShelterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
-from routes.importer import import_roads
 from tests.factories import (
     at,
     make_hazard_area,
@@ -27,20 +26,9 @@ from tests.factories import (
     make_shelter,
     square,
 )
+from tests.streets import lay_streets, way
 
 pytestmark = pytest.mark.django_db
-
-
-def way(points: list[tuple[float, float]], **properties: Any) -> dict[str, Any]:
-    coordinates = [[at(x, y).x, at(x, y).y] for x, y in points]
-    return {"type": "Feature", "properties": {"highway": "residential", **properties},
-            "geometry": {"type": "LineString", "coordinates": coordinates}}  # fmt: skip
-
-
-def streets(tmp_path: Path, *features: dict[str, Any]) -> None:
-    path = tmp_path / "streets.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}))
-    import_roads(path)
 
 
 def plan(**scenario: Any) -> PlanRun:
@@ -73,8 +61,7 @@ def passes(line: Any, x: float, y: float, within_m: float = 2.0) -> bool:
 
 def river_town(tmp_path: Path) -> None:
     """A river along y = 0 with no street across it but one bridge at x = 1000."""
-    streets(
-        tmp_path,
+    lay_streets(
         way([(-2000, 300), (2000, 300)], name="北通り"),
         way([(-2000, -300), (2000, -300)], name="南通り"),
         way([(1000, 300), (1000, -300)], name="大橋", bridge="yes"),
@@ -111,8 +98,7 @@ def test_a_home_in_the_flood_area_walks_out_never_deeper_and_never_into_another_
     make_hazard_area(kind="flood", level=2, geom=square(-200, -200, 200, 200))
     make_hazard_area(kind="flood", level=3, geom=square(200, -200, 400, 200))  # same area
     make_hazard_area(kind="flood", level=1, geom=square(-700, -200, -500, 200))  # another one
-    streets(
-        tmp_path,
+    lay_streets(
         way([(-1500, 0), (900, 0)], name="川沿い"),
         way([(-300, 0), (-300, 600), (-1500, 600), (-1500, 0)], name="迂回路"),
     )
@@ -137,7 +123,7 @@ def test_a_home_in_the_flood_area_walks_out_never_deeper_and_never_into_another_
 
 def test_a_dry_home_never_enters_the_hazard_and_is_told_when_no_way_avoids_it(tmp_path):
     make_hazard_area(kind="flood", level=1, geom=square(-100, -100, 100, 100))
-    streets(tmp_path, way([(-600, 0), (600, 0)]))
+    lay_streets(way([(-600, 0), (600, 0)]))
     home = make_person(location=at(-500, 10))
     make_shelter(external_id="EAST", location=at(500, 10), hazards=["flood"])
     run = plan()
@@ -146,8 +132,7 @@ def test_a_dry_home_never_enters_the_hazard_and_is_told_when_no_way_avoids_it(tm
 
 
 def test_a_wheelchair_user_takes_no_steps(tmp_path):
-    streets(
-        tmp_path,
+    lay_streets(
         way([(0, 0), (0, 300)], highway="steps"),
         way([(0, 0), (500, 0), (500, 300), (0, 300)]),
         way([(0, 0), (-700, 0)]),
@@ -167,7 +152,7 @@ def test_a_wheelchair_user_takes_no_steps(tmp_path):
 
 
 def test_far_from_any_street_the_distance_is_geodesic_and_the_reason_says_so(tmp_path):
-    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    lay_streets(way([(-500, 0), (500, 0)]))
     remote = make_person(location=at(0, 900))
     near = make_person(location=at(0, 20))
     make_shelter(external_id="A", location=at(400, 20), hazards=["flood"])
@@ -237,7 +222,7 @@ def test_the_choice_on_a_random_street_grid_is_the_brute_force_optimum(tmp_path,
     for i in range(6):  # a 6 × 6 grid 200 m apart, some streets ending early
         features.append(way([(i * 200, 0), (i * 200, rng.choice([600, 1000]))]))
         features.append(way([(rng.choice([0, 400]), i * 200), (1000, i * 200)]))
-    streets(tmp_path, *features)
+    lay_streets(*features)
     homes = [make_person(location=at(rng.uniform(0, 1000), rng.uniform(0, 1000)))
              for _ in range(4)]  # fmt: skip
     shelters = [make_shelter(location=at(rng.uniform(0, 1000), rng.uniform(0, 1000)),
@@ -330,8 +315,7 @@ def test_a_city_may_plan_as_the_crow_flies_even_with_streets_loaded(tmp_path, se
 def test_a_street_along_the_edge_of_a_hazard_area_counts_as_inside_it(tmp_path):
     # The flood area's northern edge runs along the street from x = -200 to 200.
     make_hazard_area(kind="flood", level=1, geom=square(-200, -300, 200, 0))
-    streets(
-        tmp_path,
+    lay_streets(
         way([(-600, 0), (600, 0)]),
         way([(-600, 0), (-600, 400), (600, 400), (600, 0)]),
     )
@@ -346,7 +330,7 @@ def test_a_street_along_the_edge_of_a_hazard_area_counts_as_inside_it(tmp_path):
 def test_the_straight_bit_to_the_street_does_not_cut_through_the_hazard(tmp_path):
     # The nearest street lies across a narrow flood strip; the dry one is farther.
     make_hazard_area(kind="flood", level=3, geom=square(-1000, 20, 1000, 60))
-    streets(tmp_path, way([(-1000, 80), (1000, 80)]), way([(-1000, -100), (1000, -100)]))
+    lay_streets(way([(-1000, 80), (1000, 80)]), way([(-1000, -100), (1000, -100)]))
     home = make_person(location=at(0, 0))
     make_shelter(location=at(500, -120), hazards=["flood"])
     make_shelter(location=at(-300, 100), hazards=["flood"])
@@ -358,7 +342,7 @@ def test_the_straight_bit_to_the_street_does_not_cut_through_the_hazard(tmp_path
 
 def test_a_shelter_next_door_is_walked_to_straight_not_round_the_block(tmp_path):
     # Both stand 40 m back from a street, 10 m apart: out to the street and back would be 90 m.
-    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    lay_streets(way([(-500, 0), (500, 0)]))
     home = make_person(location=at(0, 40))
     make_shelter(location=at(10, 40), hazards=["flood"])
     run = plan()
@@ -371,7 +355,7 @@ def test_a_shelter_next_door_is_walked_to_straight_not_round_the_block(tmp_path)
 
 def test_but_not_straight_through_the_hazard(tmp_path):
     make_hazard_area(kind="flood", level=1, geom=square(-20, 20, -10, 60))
-    streets(tmp_path, way([(-500, 0), (500, 0)]))
+    lay_streets(way([(-500, 0), (500, 0)]))
     home = make_person(location=at(0, 40))
     make_shelter(location=at(-30, 40), hazards=["flood"])
     chosen = assignment(plan(), home)

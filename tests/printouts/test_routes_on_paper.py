@@ -4,7 +4,6 @@ area flagged on the copies of those who can find another one, never on the famil
 
 import dataclasses
 import io
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ from printouts.sheets import PlanSheet, plan_sheets
 from printouts.streets import streets_within
 from printouts.supporter_sheet import supporter_sheet_pdf
 from registry.models import Person
-from routes.importer import import_roads
 from tests.factories import (
     at,
     make_hazard_area,
@@ -40,22 +38,11 @@ from tests.factories import (
     square,
 )
 from tests.printouts.test_printouts import agree, flat, text_of
+from tests.streets import lay_streets, way
 
 pytestmark = pytest.mark.django_db
 
 WARNING_JA = "別の経路を確認してください"
-
-
-def way(points: list[tuple[float, float]], **properties: Any) -> dict[str, Any]:
-    coordinates = [[at(x, y).x, at(x, y).y] for x, y in points]
-    return {"type": "Feature", "properties": {"highway": "residential", **properties},
-            "geometry": {"type": "LineString", "coordinates": coordinates}}  # fmt: skip
-
-
-def streets(tmp_path: Path, *features: dict[str, Any]) -> None:
-    path = tmp_path / "streets.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}))
-    import_roads(path)
 
 
 @pytest.fixture
@@ -67,8 +54,7 @@ def town(tmp_path):
                        neighbourhood=area)  # fmt: skip
     make_shelter(external_id="W-1", name="中央公民館", location=at(600, 610), hazards=["flood"])
     make_hazard_area(kind="landslide", level=1, geom=square(100, -60, 300, 60))
-    streets(
-        tmp_path,
+    lay_streets(
         way([(-1200, 0), (1200, 0)], name="桜通り"),
         way([(600, -800), (600, 800)], name="中央通り", highway="secondary"),
         way([(-1200, 600), (1200, 600)], name="北通り", highway="primary"),

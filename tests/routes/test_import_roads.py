@@ -13,14 +13,9 @@ from django.db import connection
 
 from routes.models import RoadEdge
 from tests.factories import at
+from tests.streets import way
 
 pytestmark = pytest.mark.django_db
-
-
-def way(points: list[tuple[float, float]], **properties: Any) -> dict[str, Any]:
-    coordinates = [[at(x, y).x, at(x, y).y] for x, y in points]
-    return {"type": "Feature", "properties": {"highway": "residential", **properties},
-            "geometry": {"type": "LineString", "coordinates": coordinates}}  # fmt: skip
 
 
 def write(tmp_path: Path, features: list[dict[str, Any]], name: str = "roads.geojson") -> Path:
