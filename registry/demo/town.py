@@ -61,3 +61,11 @@ def build_town(
     shelter_rows = [make_shelter(rng, ground, number) for number in range(1, shelters + 1)]
     say(f"shelters: {shelters:,}")
     return Town(ORIGIN, ground, person_rows, supporter_rows, shelter_rows)
+
+
+def count_argument(value: str) -> int:
+    """A command-line count of people, supporters or shelters: a whole number, 0 or more."""
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number

@@ -6,15 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from registry.demo.loader import demo_town_load
-from registry.demo.town import build_town
+from registry.demo.town import build_town, count_argument
 from registry.services import registry_is_empty, registry_wipe
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -22,9 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--people", type=_positive, default=600)
-        parser.add_argument("--supporters", type=_positive, default=350)
-        parser.add_argument("--shelters", type=_positive, default=30)
+        parser.add_argument("--people", type=count_argument, default=600)
+        parser.add_argument("--supporters", type=count_argument, default=350)
+        parser.add_argument("--shelters", type=count_argument, default=30)
         group = parser.add_mutually_exclusive_group()
         group.add_argument(
             "--if-empty", action="store_true", help="do nothing when the registry holds data"

@@ -6,16 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser, no_translations
 
 from registry.demo.streets import demo_streets
-from registry.demo.town import ORIGIN, ground_for
+from registry.demo.town import ORIGIN, count_argument, ground_for
 from routes.importer import import_ways, read_geojson
 from routes.models import RoadEdge
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -26,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--people", type=_positive, default=600)
+        parser.add_argument("--people", type=count_argument, default=600)
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when a street network is loaded"
         )
