@@ -278,11 +278,11 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
         hazards.setdefault(key, []).append(place.hazard)
         if place.route is not None:
             routes.setdefault(key, place.route)
-    names = [place.shelter for place, _at in shelters.values()]
     for key, (place, at) in shelters.items():
-        # Where two shelters share a name, the label says which hazard each is for.
+        # With more than one shelter on the map, each label says which hazard it is for (two
+        # may even share a name).
         label = place.shelter
-        if names.count(place.shelter) > 1:
+        if len(shelters) > 1:
             label += bracketed("・".join(hazards[key]))
         markers.append(Marker(at, SHELTER, label, square=True))
     lines = [(sheet.home, at) for key, (_place, at) in shelters.items() if key not in routes]
