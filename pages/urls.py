@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from pages import (
     agreement_views,
@@ -51,4 +51,9 @@ urlpatterns = [
     path("people/<int:pk>/review/", person_views.person_review, name="person_review"),
     path("people/<int:pk>/plan.pdf", paper_views.person_plan_pdf, name="person_plan_pdf"),
     path("people/<int:pk>/card.pdf", paper_views.person_card_pdf, name="person_card_pdf"),
+    # Drills: the supporters' phone page (by a signed link, no account), the live board, and
+    # the after-action report.
+    path("", include("pages.drill_phone_urls")),
+    path("", include("pages.drill_board_urls")),
+    path("", include("pages.drill_report_urls")),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "registry",
     "routes",
     "planner",
+    "drills",
     "printouts",
     "pages",
 ]
@@ -230,6 +231,10 @@ PLAN_REVIEW_MONTHS = env_int("SASAEAI_PLAN_REVIEW_MONTHS", 12, minimum=1)
 # The city's disaster office and its number, for the family card's "who to call".
 CITY_OFFICE = env_str("SASAEAI_CITY_OFFICE", "市役所 防災課")
 CITY_PHONE = env_str("SASAEAI_CITY_PHONE", "")
+# Where the site is reached from outside: supporters' drill links are built on it.
+BASE_URL = env_str("SASAEAI_BASE_URL", "http://127.0.0.1:8000")
+# Drills: people not reached this many minutes after the start head the live board.
+DRILL_NOT_REACHED_MINUTES = env_int("SASAEAI_DRILL_NOT_REACHED_MINUTES", 30, minimum=1)
 
 # Logs carry record IDs, never names, addresses or health data.
 LOGGING = {
