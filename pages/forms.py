@@ -72,8 +72,9 @@ class SupporterForm(forms.ModelForm[Supporter]):
     class Meta:
         model = Supporter
         fields = [
-            "external_id", "name", "kana", "address", "phone", "location", "role", "capacity",
-            "available", "can_push_wheelchair", "can_carry", "has_car", "birth_year",
+            "external_id", "name", "kana", "address", "phone", "email", "location", "role",
+            "capacity", "available", "can_push_wheelchair", "can_carry", "has_car",
+            "birth_year",
         ]  # fmt: skip
         widgets = {"location": LeafletWidget()}
         help_texts = {"location": gettext_lazy("Drag the marker to the supporter's home.")}

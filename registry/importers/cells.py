@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
@@ -77,6 +79,24 @@ class Phone(Cell):
                     value=repr(raw),
                 )
             )
+        return value
+
+
+class Email(Cell):
+    def __init__(self, max_length: int = 254) -> None:
+        self.max_length = max_length
+
+    def parse(self, raw: str) -> str:
+        # Full-width letters and ＠ typed with a Japanese input method are the usual slip.
+        value = normalise(raw)
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise CellError(
+                lazy_text(_("%(value)s is not an e-mail address"), value=repr(raw))
+            ) from None
+        if len(value) > self.max_length:
+            raise CellError(lazy_text(_("longer than %(max)s characters"), max=self.max_length))
         return value
 
 

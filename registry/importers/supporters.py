@@ -6,7 +6,17 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from registry.access import supporters_visible_to
-from registry.importers.cells import Boolean, Coordinate, Integer, Kana, Key, KeyList, Phone, Text
+from registry.importers.cells import (
+    Boolean,
+    Coordinate,
+    Email,
+    Integer,
+    Kana,
+    Key,
+    KeyList,
+    Phone,
+    Text,
+)
 from registry.importers.columns import Column, Row, Schema, duplicates
 from registry.importers.problems import InvalidRows, Problem
 from registry.importers.staging import Upsert, count_changes, stage_rows, write_changes
@@ -40,6 +50,8 @@ SCHEMA = Schema(
         Column("can_carry", "搬送", Boolean(), default=False),
         Column("has_car", "車両", Boolean(), default=False),
         Column("birth_year", "生年", Integer(minimum=1900, maximum=2100)),
+        # Added after cities began to send the format: an older file keeps the addresses.
+        Column("email", "メールアドレス", Email(), default="", kept_when_absent=True),
     )
 )
 
@@ -60,7 +72,9 @@ UPSERT = Upsert(
         ("can_carry", "boolean"),
         ("has_car", "boolean"),
         ("birth_year", "smallint"),
+        ("email", "text"),
     ),
+    kept_when_null={"email": "''"},
     on_insert={"created_at": "now()", "active": "true", "notes": "''"},
     on_write={"updated_at": "now()", "last_import_id": "%(import_id)s"},
 )
@@ -87,7 +101,7 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
                 v["id"], v["name"], v["kana"], v["address"], v["phone"],
                 point_ewkt(v["lon"], v["lat"]), codes.get(v["neighbourhood"] or ""), v["role"],
                 v["capacity"], v["available"], v["can_push_wheelchair"], v["can_carry"],
-                v["has_car"], v["birth_year"],
+                v["has_car"], v["birth_year"], v["email"],
             )
             for v in (row.values for row in parsed.rows)
         ),
@@ -117,6 +131,7 @@ def export_rows(user: Any = None) -> list[dict[str, Any]]:
             "can_carry": s.can_carry,
             "has_car": s.has_car,
             "birth_year": s.birth_year,
+            "email": s.email,
         }
         for s in supporters.select_related("neighbourhood").order_by("external_id")
     ]

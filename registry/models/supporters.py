@@ -35,6 +35,9 @@ class Supporter(models.Model):
     kana = models.CharField(_("kana"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Where a drill's personal link is sent; without one the link goes on paper only. The
+    # database default lets bulk loads that name no address (the demo's COPY) write rows.
+    email = models.EmailField(_("e-mail address"), blank=True, default="", db_default="")
     # Geography, default GiST index: serves the "supporters within 500 m" search.
     location = models.PointField(_("home"), geography=True, srid=4326)
     neighbourhood = models.ForeignKey(
