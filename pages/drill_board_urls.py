@@ -1,5 +1,15 @@
-"""URLs of the drills pages (filled in as they are built)."""
+"""URLs of the drills list and the live board."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from pages import drill_board_views
+
+urlpatterns = [
+    path("drills/", drill_board_views.drill_list, name="drills"),
+    path("drills/<int:pk>/", drill_board_views.drill_board, name="drill_board"),
+    path("drills/<int:pk>/board.json", drill_board_views.drill_board_json, name="drill_board_json"),
+    path("drills/<int:pk>/close/", drill_board_views.drill_board_close, name="drill_board_close"),
+    path(
+        "drills/<int:pk>/report/", drill_board_views.drill_board_report, name="drill_board_report"
+    ),
+]
