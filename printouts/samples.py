@@ -6,8 +6,8 @@ own (never the demo's):
 The demo town is planned for floods on weekday nights and landslides at weekends; in one
 neighbourhood about half of the proposed supporters are recorded as having agreed, the plans
 are issued, and then printed: a person's plan, the neighbourhood bundle's cover and roster, the
-family card in Japanese, easy Japanese and English, and a supporter's own sheet. Everyone in
-the demo town is invented."""
+family card in Japanese, easy Japanese and English, a supporter's own sheet, and the
+after-action report of the demo drill (drills.demo). Everyone in the demo town is invented."""
 
 import argparse
 import io
@@ -111,8 +111,28 @@ def main() -> None:
     call_command("print_plans", out=str(out), supporter=supporter.external_id,
                  stdout=io.StringIO())  # fmt: skip
     (out / f"supporter-{supporter.external_id}.pdf").replace(out / "supporter-sheet.pdf")
+    _drill_report(out)
     for path in sorted(out.glob("*.pdf")):
         print(path)
+
+
+def _drill_report(out: Path) -> None:
+    """The after-action report of the demo drill, the officer's copy. An officer of the samples'
+    database phones the people without a supporter, as the demo's `demo` login does."""
+    import secrets
+
+    from django.core.management import call_command
+
+    from drills.demo import demo_drill
+    from printouts.drill_report import render_drill_report
+    from registry.management.commands.create_user import user_create_with_role
+
+    user_create_with_role(username="samples-officer", role="officer", neighbourhoods=[],
+                          password=secrets.token_urlsafe(16))  # fmt: skip
+    call_command("make_demo_drill", if_none=True, stdout=io.StringIO())
+    drill = demo_drill()
+    assert drill is not None
+    (out / "drill-report.pdf").write_bytes(render_drill_report(drill, lang="ja"))
 
 
 if __name__ == "__main__":

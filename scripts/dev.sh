@@ -145,6 +145,7 @@ demo() {
     "$PY" manage.py plan --hazard landslide --slot weekend_day --if-none >/dev/null
     "$PY" manage.py issue_plans
     "$PY" manage.py demo_login
+    "$PY" manage.py make_demo_drill --if-none
     # The demo city's office number, printed on plans and family cards (invented).
     export SASAEAI_CITY_PHONE="${SASAEAI_CITY_PHONE:-0463-00-0000}"
     say "serving http://127.0.0.1:8000/ (Ctrl-C stops the site; 'scripts/dev.sh db-stop' stops the database)"
