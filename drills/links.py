@@ -15,13 +15,18 @@ SALT = "sasaeai.drills.link"
 
 
 class LinkRefused(LookupError):
-    """The token is forged, or its drill is over, or the supporter has no one in it."""
+    """The token is forged, or its drill is over (`over`), or the supporter has no one in it."""
+
+    def __init__(self, message: str, *, over: bool = False) -> None:
+        super().__init__(message)
+        self.over = over
 
 
 def link_token(drill: Drill, supporter: Supporter) -> str:
     """The same token every time for the same drill and supporter (a rerun gives the same
     links)."""
-    return signing.dumps([drill.pk, supporter.pk], salt=SALT, compress=False)
+    # A plain signer: `signing.dumps` would stamp the second of signing into the token.
+    return signing.Signer(salt=SALT).sign_object([drill.pk, supporter.pk])
 
 
 def link_url(drill: Drill, supporter: Supporter) -> str:
@@ -34,7 +39,7 @@ def open_link(token: str) -> DrillSupporter:
     """The drill supporter a token names, with its first opening recorded; refused when the
     token is forged, the drill is not open, or the supporter has no one to check on in it."""
     try:
-        drill_pk, supporter_pk = signing.loads(token, salt=SALT)
+        drill_pk, supporter_pk = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         raise LinkRefused("not a link of this site") from None
     found = (
@@ -45,7 +50,7 @@ def open_link(token: str) -> DrillSupporter:
     if found is None:
         raise LinkRefused("no one to check on in this drill")
     if not found.drill.is_open():
-        raise LinkRefused("the drill is over")
+        raise LinkRefused("the drill is over", over=True)
     if found.opened_at is None:
         # Only the first opening counts, whichever of two requests gets there first.
         DrillSupporter.objects.filter(pk=found.pk, opened_at__isnull=True).update(

@@ -30,6 +30,7 @@ SAFE_DETAIL_KEYS = frozenset(
         "created",
         "declared",
         "document",
+        "drill",
         "ended",
         "filters",
         "format",

@@ -236,14 +236,48 @@ BASE_URL = env_str("SASAEAI_BASE_URL", "http://127.0.0.1:8000")
 # Drills: people not reached this many minutes after the start head the live board.
 DRILL_NOT_REACHED_MINUTES = env_int("SASAEAI_DRILL_NOT_REACHED_MINUTES", 30, minimum=1)
 
+
+# E-mail (supporters' drill links), as Django's MAILERS. Without a server, messages are
+# written to the console, as development wants; a deployment names its SMTP server, reached
+# with STARTTLS unless told otherwise.
+def _mailer() -> dict[str, Any]:
+    host = env_str("SASAEAI_EMAIL_HOST", "")
+    if not host:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host,
+            "port": env_int("SASAEAI_EMAIL_PORT", 587, minimum=1),
+            "username": env_str("SASAEAI_EMAIL_USER", ""),
+            "password": env_str("SASAEAI_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("SASAEAI_EMAIL_TLS", True),
+            # A server that does not answer fails the sending instead of holding the command.
+            "timeout": env_int("SASAEAI_EMAIL_TIMEOUT", 30, minimum=1),
+        },
+    }
+
+
+MAILERS = {"default": _mailer()}
+DEFAULT_FROM_EMAIL = env_str("SASAEAI_EMAIL_FROM", "sasaeai@localhost")
+
 # Logs carry record IDs, never names, addresses or health data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A supporter's drill link opens their people to whoever holds it: no log line carries it.
+    "filters": {"hide_drill_links": {"()": "pages.drill_log.HideDrillLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_drill_links"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("SASAEAI_LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO, with the user name masked: keep only warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own request lines and warnings go through the filtered handler too.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Debian 12's GDAL 3.6 cannot block file and network access while parsing spatial references.

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from drills.models import Drill, DrillKind
+from drills.services import drill_start
 from planner.models import PlanRun
 from registry.models import AuditEntry, Person, Supporter
 from tests.disclosure.town import Town
@@ -203,6 +205,19 @@ def _varied_people(town: Town) -> set[int]:
     return {town.people[key].pk for key in ("in_consent", "in_refused", "in_no_reply")}
 
 
+def _drills(town: Town) -> list[Drill]:
+    """The drills whose pages are fetched: a drill over both areas, started the first time it
+    is asked for, and a real event once an emergency is open, which lists N1's people who did
+    not consent under it."""
+    if not Drill.objects.filter(kind=DrillKind.DRILL).exists():
+        drill_start(name="合同訓練", hazard="flood", slot="weekday_night",
+                    neighbourhoods=town.areas.values())  # fmt: skip
+    if town.emergency is not None and not Drill.objects.filter(kind=DrillKind.EVENT).exists():
+        drill_start(name="大雨", hazard="flood", slot="weekday_night",
+                    neighbourhoods=town.areas.values(), kind=DrillKind.EVENT)  # fmt: skip
+    return list(Drill.objects.order_by("pk"))
+
+
 def _page_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
     names, name = pattern.parameters, pattern.name
     queries = ["", *PAGE_QUERIES.get(name, [])]
@@ -236,6 +251,31 @@ def _page_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
     elif names == ["pk"] and name.startswith("run"):
         for run in PlanRun.objects.order_by("pk"):
             yield from each(_fill(pattern.route, pk=run.pk), run)
+    elif names == ["token"] and name == "drill_supporter":
+        # A supporter's drill link opens for whoever holds it (tests/drills/test_phone_page.py
+        # checks its scope); here a forged one, which must show nothing to anyone.
+        yield Door(pattern.route, _fill(pattern.route, token="WzEsMV0:forged:link"))
+        yield Door(pattern.route, _fill(pattern.route, token="WzEsMV0:forged:link"), "POST")
+    elif names == ["pk"] and name.startswith("drill"):
+        for drill in _drills(town):
+            yield from each(_fill(pattern.route, pk=drill.pk), drill)
+    elif names == ["pk", "code"] and name.startswith("drill"):
+        # A neighbourhood's plot in a drill's report: each area in each drill.
+        for drill in _drills(town):
+            for code, area in town.areas.items():
+                yield from each(_fill(pattern.route, pk=drill.pk, code=code), area)
+    elif names == ["pk", "supporter"] and name.startswith("drill"):
+        for drill in _drills(town):
+            for supporter in town.supporters.values():
+                url = _fill(pattern.route, pk=drill.pk, supporter=supporter.pk)
+                yield from each(url, supporter)
+                yield Door(pattern.route, url, "POST", subject=supporter)
+    elif names == ["pk", "person"] and name.startswith("drill"):
+        for drill in _drills(town):
+            for person in town.people.values():
+                url = _fill(pattern.route, pk=drill.pk, person=person.pk)
+                yield from each(url, person)
+                yield Door(pattern.route, url, "POST", subject=person)
     else:
         raise UnknownDoor(f"the probe does not know how to fill {pattern.route} {name} {names}")
 

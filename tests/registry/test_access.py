@@ -140,6 +140,17 @@ def all_urls(world: dict[str, Any]) -> list[tuple[str, Any]]:
                 (reverse(name, kwargs={"content_type_id": kind, "object_id": person.pk}), person)
                 for person in world["people"].values()
             ]
+        elif names[0] == "pk" and len(names) == 2 and name.startswith("drill"):
+            # A drill's report pages by area, supporter or person (their scope is walked in
+            # tests/disclosure; here, numbers of people, which name no drill, must show nothing).
+            second = {"code": world["near"].code}
+            urls += [
+                (reverse(name, kwargs={"pk": p.pk, names[1]: second.get(names[1], p.pk)}), None)
+                for p in world["people"].values()
+            ]
+        elif names == ["token"] and name == "drill_supporter":
+            # A forged drill link: the page a link holder sees is tested in tests/drills.
+            urls.append((reverse(name, kwargs={"token": "WzEsMV0:forged:link"}), None))
         else:
             raise AssertionError(f"the access matrix does not know how to fill {name} {names}")
     assert len(urls) > 60
