@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from drills.models import (
     CheckState,
@@ -31,7 +32,12 @@ CHECK_ORDER = [PairState.AGREED, PairState.ASKED, PairState.PROPOSED]
 
 
 class DrillRefused(ValueError):
-    """The drill cannot be started or the report cannot be taken, and why."""
+    """The drill cannot be started or the report cannot be taken, and why: `message` (an
+    English msgid) with its `values`, so that a page can say it in its reader's language."""
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message % values if values else message)
+        self.message, self.values = message, values
 
 
 def drill_start(
@@ -53,7 +59,10 @@ def drill_start(
         raise DrillRefused("a drill needs at least one neighbourhood")
     runs = PlanRun.objects.filter(hazard=hazard, slot=slot, status=RunStatus.DONE)
     if not runs.exists():
-        raise DrillRefused(f"no finished plan run for {hazard} / {slot}: run `plan` first")
+        raise DrillRefused(
+            gettext_noop("no finished plan run for %(hazard)s / %(slot)s: plan it first"),
+            hazard=hazard, slot=slot,
+        )  # fmt: skip
     starts = starts_at or timezone.now()
     ends = ends_at or starts + dt.timedelta(hours=DEFAULT_HOURS)
     opened = _opened_areas(hazard, areas) if kind == DrillKind.EVENT else set()

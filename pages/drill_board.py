@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from drills.models import (
     REACHED,
@@ -27,7 +27,7 @@ from drills.models import (
     DrillReport,
     DrillSupporter,
 )
-from drills.services import latest_states
+from drills.services import DrillRefused, latest_states
 from registry.access import (
     AnyUser,
     Role,
@@ -58,6 +58,17 @@ REFUSALS = (
     gettext_noop("the drill is not open for reports"),
     gettext_noop("the person is not in this drill"),
 )
+
+
+def refusal_words(error: DrillRefused) -> str:
+    """A service's refusal in the reader's language, hazards and time slots by their names."""
+    labels = {"hazard": HazardKind, "slot": TimeSlot}
+    values = {
+        key: str(labels[key](value).label) if key in labels else value
+        for key, value in error.values.items()
+    }
+    return gettext(error.message) % values if values else gettext(error.message)
+
 
 # Who starts and closes drills and enters reports taken by phone; commissioners watch.
 RUNNERS = (Role.OFFICER, Role.ASSOCIATION)

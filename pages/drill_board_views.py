@@ -29,6 +29,7 @@ from pages.drill_board import (
     drills_visible_to,
     may_report_on,
     may_run,
+    refusal_words,
 )
 from pages.lookups import require_page_role
 from registry.access import persons_visible_to
@@ -71,7 +72,7 @@ def drill_list(request: HttpRequest) -> HttpResponse:
                     neighbourhoods=data["neighbourhoods"], kind=data["kind"], user=user,
                 )  # fmt: skip
             except DrillRefused as error:
-                form.add_error(None, _(str(error)))
+                form.add_error(None, refusal_words(error))
             else:
                 messages.success(request, _("The drill has started."))
                 return redirect("drill_board", pk=drill.pk)
@@ -164,7 +165,7 @@ def drill_board_report(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )  # fmt: skip
     except DrillRefused as error:
-        messages.error(request, _(str(error)))
+        messages.error(request, refusal_words(error))
         return redirect(board)
     if written:
         audit_record(

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.log import log_response
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import never_cache
@@ -197,6 +198,10 @@ def _rows(link: DrillSupporter) -> list[Row]:
 @ensure_csrf_cookie
 def drill_supporter(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the supporter's people and their buttons. POST: one report, then back (PRG)."""
+    # The page opens in Japanese whatever the phone's language, until its reader switches.
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
     if request.method not in ("GET", "HEAD", "POST"):
         # Answered here: Django's own 405 would log the path, and so the token.
         response = _refused(request, status=405, kind="method")

@@ -196,7 +196,8 @@ def test_a_refused_start_shows_the_services_reason(town):
          "neighbourhoods": [town["near"].pk]},
     )  # fmt: skip
     assert response.status_code == 200 and not Drill.objects.exists()
-    assert "no finished plan run for flood / weekend_day" in response.content.decode()
+    # In the reader's language, the hazard and the time slot by their names.
+    assert "洪水・休日・昼の計画がまだありません" in response.content.decode()
 
 
 def test_commissioners_watch_but_neither_start_close_nor_report(town):

@@ -279,6 +279,13 @@ def test_it_switches_to_english_and_the_link_keeps_working(town):
     assert "連絡した" in client.get(url).content.decode()
 
 
+def test_it_opens_in_japanese_on_a_phone_set_to_english_until_switched(town):
+    drill = start(town)
+    client = Client(headers={"accept-language": "en"})
+    html = client.get(url_of(drill, town["sato"])).content.decode()
+    assert 'lang="ja"' in html and "連絡した" in html
+
+
 def test_the_log_filter_hides_drill_links_in_any_log_line(town):
     drill = start(town)
     token = link_token(drill, town["sato"])

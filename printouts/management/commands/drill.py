@@ -43,7 +43,10 @@ from registry.models.choices import HazardKind, TimeSlot
 
 def _write(path: Path, data: bytes) -> None:
     # Written beside the target and renamed: never half a file where a whole one is expected.
+    # Owner-only: links.csv and the sheets carry live links that open people's addresses.
     partial = path.with_name(f".{path.name}.partial")
+    partial.touch(mode=0o600)
+    partial.chmod(0o600)
     partial.write_bytes(data)
     partial.replace(path)
 
