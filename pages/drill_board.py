@@ -32,6 +32,7 @@ from registry.access import (
     AnyUser,
     Role,
     areas_of,
+    health_visible_ids,
     neighbourhoods_visible_to,
     persons_visible_to,
     role_of,
@@ -144,6 +145,7 @@ class BoardPerson:
     at: dt.datetime | None
     on_behalf: bool
     checkers: list[str]
+    note: str = ""  # the latest report's note (what help is needed)
 
 
 def _latest_reports(drill: Drill) -> dict[int, DrillReport]:
@@ -184,6 +186,7 @@ def board_people(user: AnyUser, drill: Drill) -> tuple[list[BoardPerson], dict[i
                 at=report.at if report else None,
                 on_behalf=bool(report and report.on_behalf),
                 checkers=checkers.get(person.pk, []),
+                note=report.note if report else "",
             )
         )
     return rows, states
@@ -217,6 +220,10 @@ def board_data(user: AnyUser, drill: Drill, now: dt.datetime | None = None) -> d
                       "total": sum(counts.values())})  # fmt: skip
     people = [_person_json(row) for row in rows]
     still = [row for row in people if row["state"] not in REACHED]
+    # Who needs help comes first, with what they need where the reader may see health
+    # details (a note often says why); else the state alone.
+    helpless = [row for row in rows if row.state == CheckState.NEEDS_HELP]
+    health = health_visible_ids(user, [row.person for row in helpless])
     unopened = DrillSupporter.objects.filter(drill=drill, opened_at__isnull=True)
     shown_supporters = list(
         supporters_visible_to(user)
@@ -250,6 +257,10 @@ def board_data(user: AnyUser, drill: Drill, now: dt.datetime | None = None) -> d
         "people": people,
         "late": late,
         "not_reached": [row["id"] for row in still] if late else [],
+        "needs_help": [
+            {"id": row.person.pk, "note": row.note if row.person.pk in health else ""}
+            for row in helpless
+        ],
         "not_reached_hidden": (
             sum(1 for s in states.values() if s not in REACHED) - len(still) if late else 0
         ),

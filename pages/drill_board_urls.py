@@ -12,4 +12,9 @@ urlpatterns = [
     path(
         "drills/<int:pk>/report/", drill_board_views.drill_board_report, name="drill_board_report"
     ),
+    path(
+        "drills/<int:pk>/sheets.pdf",
+        drill_board_views.drill_board_sheets,
+        name="drill_board_sheets",
+    ),
 ]

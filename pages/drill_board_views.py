@@ -13,12 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drills.links import link_url
 from drills.models import CheckState, Drill
 from drills.services import DrillRefused, drill_close, drill_report, drill_start
+from drills.visits import Visits, drill_visits
+from pages.downloads import file_download
 from pages.drill_board import (
     STATE_COLOURS,
     DrillStartForm,
@@ -32,6 +35,7 @@ from pages.drill_board import (
     refusal_words,
 )
 from pages.lookups import require_page_role
+from printouts.drill_sheet import drill_sheets, render_drill_sheets
 from registry.access import persons_visible_to
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
@@ -101,6 +105,9 @@ def drill_board(request: HttpRequest, pk: int) -> HttpResponse:
         "data": data,
         "people": people,
         "not_reached": [by_id[pk] for pk in data["not_reached"]],
+        "needs_help": [
+            {**by_id[entry["id"]], "note": entry["note"]} for entry in data["needs_help"]
+        ],
         "reporting": reporting,
         "may_close": data["drill"]["open"] and may_run(request.user, drill),
         "tiles": settings.MAP_TILES,
@@ -141,6 +148,34 @@ def drill_board_close(request: HttpRequest, pk: int) -> HttpResponse:
     drill_close(drill, user=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The drill is closed: links no longer work."))
     return redirect("drill_board", pk=drill.pk)
+
+
+@login_required
+def drill_board_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drill sheets of the supporters who check on people this user may see, each with
+    that supporter's own link and QR code (the same as `drill links` prints)."""
+    drill = _drill_for(request, pk)
+    # Those who run drills print them, an association for its own people in a shared drill.
+    if not may_report_on(request.user):
+        raise PermissionDenied
+    if not drill.is_open():
+        raise Http404
+    visible = set(persons_visible_to(request.user).values_list("pk", flat=True))
+    visits = [
+        Visits(visit.supporter, [p for p in visit.people if p.pk in visible])
+        for visit in drill_visits(drill)
+    ]
+    visits = [visit for visit in visits if visit.people]
+    sheets, _withheld = drill_sheets(drill, visits, lambda s: link_url(drill, s))
+    audit_record(
+        action=AuditAction.PRINT, model=Person,
+        object_ids=[person.pk for visit in visits for person in visit.people],
+        detail={"document": "drill sheets", "drill": drill.pk}, user=request.user,
+    )  # fmt: skip
+    return file_download(
+        render_drill_sheets(drill, sheets, translation.get_language() or "ja"),
+        f"drill-{drill.pk}-sheets.pdf",
+    )
 
 
 @login_required

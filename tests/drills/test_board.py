@@ -3,6 +3,7 @@ board's counts equal the reports written, the late and the silent are listed, re
 phone are written once per key, and people a user may not see are only counted."""
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from drills.links import link_token, open_link
 from drills.models import Drill, DrillKind, DrillPerson, DrillReport
@@ -392,3 +394,32 @@ def test_associations_close_their_own_drills_but_not_shared_ones(town):
     shared.refresh_from_db()
     assert own.closed_at is not None and shared.closed_at is None
     assert not board_json(town, "association", own)["drill"]["open"]
+
+
+def test_those_who_need_help_head_the_board_with_their_note_where_health_may_be_seen(town):
+    drill = start(town)
+    person, supporter = town["people"]["p1"], town["supporters"]["s1"]
+    drill_report(drill, person, "needs_help", key="help-1", supporter=supporter,
+                 note="車いすが必要。階段を下りられない")  # fmt: skip
+    assert board_json(town, "officer", drill)["needs_help"] == [
+        {"id": person.pk, "note": "車いすが必要。階段を下りられない"}
+    ]
+    page = client(town, "officer").get(reverse("drill_board", args=[drill.pk])).content.decode()
+    assert "車いすが必要。階段を下りられない" in page
+    # The commissioner watches, and sees who needs help, but not health details.
+    assert board_json(town, "commissioner", drill)["needs_help"] == [{"id": person.pk, "note": ""}]
+
+
+def test_the_board_prints_the_sheets_of_the_supporters_of_the_people_one_may_see(town):
+    drill = start(town, areas=("near", "far"))
+    url = reverse("drill_board_sheets", args=[drill.pk])
+    officer = client(town, "officer").get(url)
+    assert officer.status_code == 200 and officer["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(officer.content)).pages)
+    assert "一番 花子" in text and "遠方 秘子" in text
+    association = client(town, "association").get(url)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(association.content)).pages)
+    assert "一番 花子" in text and "遠方 秘子" not in text
+    assert client(town, "commissioner").get(url).status_code == 403
+    drill_close(drill)
+    assert client(town, "officer").get(url).status_code == 404

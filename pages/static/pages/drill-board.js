@@ -104,6 +104,18 @@
       row.querySelector("td[data-total]").textContent = String(area.total);
     }
     const people = new Map(data.people.map((person) => [person.id, person]));
+    // Those who need help first, with what they need where the reader may see it.
+    fillList(byId("needs-help"), data.needs_help.map((entry) => {
+      const person = people.get(entry.id);
+      const item = make("li");
+      const link = make("a", person ? person.name : "");
+      link.href = `#person-${entry.id}`;
+      item.append(link, " ", make("small", person ? person.area : ""));
+      if (entry.note) item.append(` — ${entry.note}`);
+      return item;
+    }), "");
+    byId("needs-help-count").textContent = String(data.needs_help.length);
+    byId("needs-help-box").hidden = !data.needs_help.length;
     // Not reached after the set minutes, at the top.
     const late = data.not_reached.map((id) => {
       const person = people.get(id);
