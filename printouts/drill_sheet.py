@@ -9,6 +9,7 @@ disclosure that has ended) is left out and counted."""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.geos import LineString
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -125,7 +126,8 @@ def _sheet(drill: Drill, sheet: DrillSheet, s: Styles) -> list[Flowable]:
     event = drill.kind == DrillKind.EVENT
     title = _("Safety-check sheet (real event)") if event else _("Safety-check drill sheet")
     supporter = sheet.supporter
-    name = supporter.name + (bracketed(supporter.kana) if supporter.kana else "")
+    # The name alone on the title line: with its reading it would wrap mid-word.
+    name = supporter.name
     heading = ParagraphStyle("for", parent=s.name, alignment=2)
     top = Table(
         [[paragraph(title, s.title), paragraph(_("For %(name)s") % {"name": name}, heading)]],
@@ -138,6 +140,9 @@ def _sheet(drill: Drill, sheet: DrillSheet, s: Styles) -> list[Flowable]:
         _top(drill, sheet, s),
         paragraph(_("What to do"), s.heading),
         *_steps(s, event),
+        Spacer(1, 2 * mm),
+        paragraph(_call_words(), s.body),
+        paragraph(_("In an emergency where someone's life is at risk, call 119."), s.body),
     ]
     if not sheet.people:
         story.append(paragraph(_("No one to check on is shown on this sheet."), s.heading))
@@ -168,6 +173,16 @@ def _sheet(drill: Drill, sheet: DrillSheet, s: Styles) -> list[Flowable]:
         )
     )
     return story
+
+
+def _call_words() -> str:
+    """Whom to call when in doubt: the same words as the phone page."""
+    office, phone = settings.CITY_OFFICE, settings.CITY_PHONE
+    if phone:
+        return _("If you need help, call %(office)s (%(office_phone)s).") % {
+            "office": office, "office_phone": phone,
+        }  # fmt: skip
+    return _("If you need help, call %(office)s.") % {"office": office}
 
 
 def _when(drill: Drill) -> str:
@@ -352,7 +367,7 @@ def _map(drill: Drill, supporter: Supporter, people: Sequence[PlanSheet]) -> Flo
         legend.append((ROUTE, _("The way along the streets"), "line"))
     return draw_map(
         width=WIDTH,
-        height=40 * mm,
+        height=62 * mm,
         markers=markers,
         outline=next((person.outline for person in people if person.outline), None),
         legend=legend,
