@@ -24,6 +24,7 @@ from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from drills.buttons import button_label
 from drills.links import LinkRefused, open_link
 from drills.models import (
     CheckState,
@@ -56,24 +57,11 @@ BUTTONS = [
 REFERRER_POLICY = "same-origin"
 
 
-def _button_label(state: str) -> str:
-    """The words on a button, as a supporter would say them (連絡した, 無事・在宅 …)."""
-    labels = {
-        CheckState.CONTACTED: pgettext("drill button", "Contacted"),
-        CheckState.SAFE_AT_HOME: pgettext("drill button", "Safe at home"),
-        CheckState.EVACUATING: pgettext("drill button", "Started evacuating"),
-        CheckState.ARRIVED: pgettext("drill button", "Arrived at the shelter"),
-        CheckState.NEEDS_HELP: pgettext("drill button", "Needs help"),
-        CheckState.UNREACHABLE: pgettext("drill button", "Not at home / no answer"),
-    }
-    return labels[CheckState(state)]
-
-
 def _state_label(state: str) -> str:
     """A person's latest state in words (未確認 when no report yet)."""
     if state == CheckState.NOT_REACHED:
         return pgettext("drill state", "No report yet")
-    return _button_label(state)
+    return button_label(state)
 
 
 @dataclass(frozen=True)
@@ -174,12 +162,12 @@ def _rows(link: DrillSupporter) -> list[Row]:
     for person in people:
         state = states.get(person.pk, CheckState.NOT_REACHED)
         buttons = [
-            Button(state, _button_label(state), uuid.uuid4().hex)
+            Button(state, button_label(state), uuid.uuid4().hex)
             for state in BUTTONS
             if state != CheckState.NEEDS_HELP
         ]
         help_button = Button(
-            CheckState.NEEDS_HELP, _button_label(CheckState.NEEDS_HELP), uuid.uuid4().hex
+            CheckState.NEEDS_HELP, button_label(CheckState.NEEDS_HELP), uuid.uuid4().hex
         )
         rows.append(
             Row(

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from drills.buttons import button_label
 from drills.models import CheckState, Drill, DrillKind
 from drills.visits import Visits
 from printouts.layout import Footer, Styles, bracketed, build_pdf, japanese, printed_today, styles
@@ -56,20 +57,6 @@ STATE_WIDTHS = {
 }
 NAME_WIDTH = WIDTH - NUMBER_WIDTH - sum(STATE_WIDTHS.values())
 DRILL_SHEET = gettext_noop("Safety-check sheet")
-
-
-def button_label(state: str) -> str:
-    """A button of the phone page in its own words (pages/drill_phone_views.py asks for the
-    same messages), so that paper and screen say the same."""
-    labels = {
-        CheckState.CONTACTED: pgettext("drill button", "Contacted"),
-        CheckState.SAFE_AT_HOME: pgettext("drill button", "Safe at home"),
-        CheckState.EVACUATING: pgettext("drill button", "Started evacuating"),
-        CheckState.ARRIVED: pgettext("drill button", "Arrived at the shelter"),
-        CheckState.NEEDS_HELP: pgettext("drill button", "Needs help"),
-        CheckState.UNREACHABLE: pgettext("drill button", "Not at home / no answer"),
-    }
-    return labels[CheckState(state)]
 
 
 @dataclass(frozen=True)
