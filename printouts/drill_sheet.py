@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.geos import LineString
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
@@ -25,11 +24,15 @@ from drills.buttons import button_label
 from drills.models import CheckState, Drill, DrillKind
 from drills.visits import Visits
 from printouts.layout import Footer, Styles, bracketed, build_pdf, japanese, printed_today, styles
-from printouts.map_streets import ROUTE
-from printouts.maps import HELPER, HOME, SHELTER, LegendEntry, Marker, draw_map
 from printouts.sheets import Destination, PlanSheet, plan_sheets
-from printouts.streets import streets_within
-from printouts.supporter_sheet import PAIR_LABEL, PHONE, SUPPORTER_COPY, WIDTH, _destination
+from printouts.supporter_sheet import (
+    PAIR_LABEL,
+    PHONE,
+    SUPPORTER_COPY,
+    WIDTH,
+    _destination,
+    supporters_map,
+)
 from printouts.tables import grid, paragraph
 from registry.access import Copy, persons_for_copy
 from registry.models import Supporter
@@ -332,33 +335,8 @@ def _header(state: str) -> str:
 def _map(drill: Drill, supporter: Supporter, people: Sequence[PlanSheet]) -> Flowable:
     """The supporter's home, each person's (numbered as listed) and the drill hazard's
     shelters, with the ways along the streets where the plan found them."""
-    markers = [Marker(supporter.location, HELPER, _("Your home"), size=2.6 * mm, shape="hexagon")]
-    routes: list[LineString] = []
-    shelters: set[str] = set()
-    for number, person in enumerate(people, start=1):
-        markers.append(Marker(person.home, HOME, size=3 * mm, number=str(number)))
-        place = _drill_place(person, drill)
-        if place is None or place.location is None:
-            continue
-        if place.route is not None:
-            routes.append(place.route)
-        if place.shelter not in shelters:
-            shelters.add(place.shelter)
-            markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
-    legend: list[LegendEntry] = [
-        (HELPER, _("Your home"), "hexagon"),
-        (HOME, _("The person's home (numbered as in the list)"), "circle"),
-        (SHELTER, _("Shelter"), "square"),
-    ]
-    if routes:
-        legend.append((ROUTE, _("The way along the streets"), "line"))
-    return draw_map(
-        width=WIDTH,
-        height=62 * mm,
-        markers=markers,
-        outline=next((person.outline for person in people if person.outline), None),
-        legend=legend,
-        pad_m=100,
-        routes=routes,
-        streets=streets_within if routes else None,
-    )
+    found = [(person, _drill_place(person, drill)) for person in people]
+    return supporters_map(
+        supporter, [(person, [place] if place else []) for person, place in found],
+        height=62 * mm, pad_m=100,
+    )  # fmt: skip

@@ -3,6 +3,8 @@ supporter's roles and times of day, and where the person goes for each hazard, w
 map of the supporter's home and each person's, numbered alike. Only agreed pairs appear: a
 candidate has not said yes, and the person has not agreed to show them their details."""
 
+from collections.abc import Sequence
+
 from django.contrib.gis.geos import LineString
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -147,17 +149,36 @@ def _slot(slot: str) -> str:
 
 
 def _map(supporter: Supporter, helped: list[tuple[PlanSheet, Helper]]) -> Flowable:
+    return supporters_map(
+        supporter, [(sheet, sheet.destinations) for sheet, _helper in helped],
+        height=66 * mm, pad_m=120,
+    )  # fmt: skip
+
+
+def supporters_map(
+    supporter: Supporter,
+    people: Sequence[tuple[PlanSheet, Sequence[Destination]]],
+    *,
+    height: float,
+    pad_m: float,
+) -> Flowable:
+    """A supporter's map (their sheet, their drill sheet): their home, each person's home
+    numbered as listed, the shelters of the destinations given, and each person's way to each
+    shelter once where the run found it. A shelter is its place, not its name: two may share
+    a name."""
     markers = [Marker(supporter.location, HELPER, _("Your home"), size=2.6 * mm, shape="hexagon")]
-    shelters: set[str] = set()
-    # Each person's way to each of their shelters once, where the run found it.
-    routes: dict[tuple[str, str], LineString] = {}
-    for number, (sheet, _helper) in enumerate(helped, start=1):
+    shelters: set[tuple[float, float]] = set()
+    routes: dict[tuple[str, tuple[float, float]], LineString] = {}
+    for number, (sheet, places) in enumerate(people, start=1):
         markers.append(Marker(sheet.home, HOME, size=3 * mm, number=str(number)))
-        for place in sheet.destinations:
+        for place in places:
+            if place.location is None:
+                continue
+            key = (round(place.location.x, 6), round(place.location.y, 6))
             if place.route is not None:
-                routes.setdefault((sheet.person_id, place.shelter), place.route)
-            if place.location is not None and place.shelter not in shelters:
-                shelters.add(place.shelter)
+                routes.setdefault((sheet.person_id, key), place.route)
+            if key not in shelters:
+                shelters.add(key)
                 markers.append(Marker(place.location, SHELTER, place.shelter, square=True))
     legend: list[LegendEntry] = [
         (HELPER, _("Your home"), "hexagon"),
@@ -168,11 +189,11 @@ def _map(supporter: Supporter, helped: list[tuple[PlanSheet, Helper]]) -> Flowab
         legend.append((ROUTE, _("The way along the streets"), "line"))
     return draw_map(
         width=WIDTH,
-        height=66 * mm,
+        height=height,
         markers=markers,
-        outline=next((sheet.outline for sheet, _h in helped if sheet.outline), None),
+        outline=next((sheet.outline for sheet, _places in people if sheet.outline), None),
         legend=legend,
-        pad_m=120,
+        pad_m=pad_m,
         routes=list(routes.values()),
         streets=streets_within if routes else None,
     )

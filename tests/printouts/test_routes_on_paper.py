@@ -14,6 +14,7 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import String
 from reportlab.lib.units import mm
 
 from planner.models import ShelterAssignment
@@ -26,7 +27,7 @@ from printouts.maps import HOME, Marker, draw_map
 from printouts.plan_pdf import render_plan
 from printouts.sheets import PlanSheet, plan_sheets
 from printouts.streets import streets_within
-from printouts.supporter_sheet import supporter_sheet_pdf
+from printouts.supporter_sheet import supporter_sheet_pdf, supporters_map
 from registry.models import Person
 from tests.factories import (
     at,
@@ -222,3 +223,21 @@ def test_two_shelters_of_one_name_are_two_markers_each_at_its_own_place(town):
     text = text_of(render_plan(both, "ja", copy_for="family"))
     assert flat("中央公民館（洪水）") in text
     assert flat("中央公民館（崖崩れ、土石流及び地滑り）") in text
+
+
+def _texts(node: Any) -> list[str]:
+    found = [node.text] if isinstance(node, String) else []
+    for child in getattr(node, "contents", []):
+        found += _texts(child)
+    return found
+
+
+def test_a_supporters_map_shows_two_shelters_of_one_name_as_two_markers(town):
+    supporter = make_supporter(external_id="S-2", location=at(-380, 20),
+                               neighbourhood=town.neighbourhood)  # fmt: skip
+    sheet = sheet_for(town, "association")
+    [flood] = sheet.destinations
+    elsewhere = dataclasses.replace(flood, hazard_key="landslide", route=None,
+                                    location=at(-700, 500))  # fmt: skip
+    drawing = supporters_map(supporter, [(sheet, [flood, elsewhere])], height=60 * mm, pad_m=100)
+    assert _texts(drawing).count("中央公民館") == 2
