@@ -9,6 +9,7 @@ PostGIS. Those distances are exact, so a list fetched nearest first is trusted t
 A home with no street within the snapping distance is planned on geodesic distances, as a
 shelter with none is for everyone, and says so (`no_road_network`)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,9 +167,9 @@ class WalkingDistances:
         }
         return eligibility.shelter_suits_array(need, self._suits_offer)
 
-    def _blocks(self) -> "list[tuple[IntArray, npt.NDArray[np.float64]]]":
-        """(home indexes, homes × shelters distances) for the routed homes, in blocks."""
-        blocks = []
+    def _blocks(self) -> Iterator[tuple[IntArray, npt.NDArray[np.float64]]]:
+        """(home indexes, homes × shelters distances) for the routed homes, a block at a time
+        (each is read into the lists and let go: a city's blocks together take ~600 MB)."""
         attach, area = self.homes.attach, self.homes.area
         on_dry = self.routed & (self.graph.area[np.maximum(attach.piece, 0)] == DRY)
         for no_steps in self.variants:
@@ -180,7 +181,7 @@ class WalkingDistances:
             for start in range(0, len(dry), BLOCK):
                 index = dry[start : start + BLOCK]
                 block = walking.dry_distances(reach, attach.take(index)).T
-                blocks.append((index, self._with_geodesic(block, index, no_steps)))
+                yield index, self._with_geodesic(block, index, no_steps)
             wet = np.flatnonzero(self.routed & ~on_dry & mine)
             groups: dict[tuple[int, int], list[int]] = {}
             for p in wet:
@@ -193,8 +194,7 @@ class WalkingDistances:
                         self.graph, out_keep, exit_at, attach.take(index), self.reach
                     )
                     block, _ = walking.wet_distances(reach, out)
-                    blocks.append((index, self._with_geodesic(block.T, index, no_steps)))
-        return blocks
+                    yield index, self._with_geodesic(block.T, index, no_steps)
 
     def _walk_out_graph(
         self, home_area: int, home_level: int, no_steps: bool
