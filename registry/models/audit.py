@@ -47,6 +47,13 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The hash chain that makes the log tamper-evident (registry/audit_chain.py). The database
+    # sets both in a BEFORE INSERT trigger, whatever a writer sends; db_default keeps them out
+    # of the ORM's INSERT and brings the values set back through RETURNING.
+    prev_hash = models.CharField(
+        _("previous entry's hash"), max_length=64, db_default="", editable=False
+    )
+    hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
 
     class Meta:
         verbose_name = _("audit entry")
