@@ -6,3 +6,7 @@ class DrillsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "drills"
     verbose_name = _("Drills and safety checks")
+
+    def ready(self) -> None:
+        # Connects the receiver that records a drill's e-mail that failed for good.
+        from drills import tasks  # noqa: F401

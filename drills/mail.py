@@ -6,6 +6,7 @@ import datetime as dt
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -13,7 +14,8 @@ from django.utils import timezone, translation
 
 from drills.models import Drill, DrillKind
 from drills.visits import Visits
-from registry.models import Supporter
+from registry.audit import audit_record
+from registry.models import AuditAction, AuditEntry, Person, Supporter
 from registry.models.choices import HazardKind, TimeSlot
 
 WEEKDAYS = "月火水木金土日"
@@ -28,12 +30,28 @@ BUTTONS_EN = (
 REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
+# The audit entries of a drill's sendings carry this document name.
+DOCUMENT = "drill e-mail"
+
+
 @dataclass(frozen=True)
 class MailOutcome:
     sent: int = 0
     without_address: int = 0
     # External IDs of the supporters whose message the server refused.
     refused: list[str] = field(default_factory=list)
+    # External IDs of the supporters whose message went.
+    mailed: list[str] = field(default_factory=list)
+
+
+class MailStopped(smtplib.SMTPException):
+    """The server could not be reached, or was lost while sending: `outcome` says what went
+    before it stopped."""
+
+    def __init__(self, error: BaseException, outcome: MailOutcome) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.outcome = outcome
 
 
 def _label(choices: type, key: str, lang: str) -> str:
@@ -120,23 +138,54 @@ def link_body(drill: Drill, supporter: Supporter, people: Iterable[str], url: st
 def drill_links_mail(visits: Iterable[Visits], drill: Drill, url: Callable[[Supporter], str]
                      ) -> MailOutcome:  # fmt: skip
     """Send each supporter with an address their link, over one connection. A refused
-    message is counted and the others still go; a server that cannot be reached raises
-    (OSError or smtplib.SMTPException) before or while sending."""
-    sent, without, refused = 0, 0, []
-    with mailers.default as connection:
-        for visit in visits:
-            supporter = visit.supporter
-            if not supporter.email:
-                without += 1
-                continue
-            names = [person.name for person in visit.people]
-            message = EmailMessage(
-                subject=link_subject(drill),
-                body=link_body(drill, supporter, names, url(supporter)),
-                to=[supporter.email],
-            )
-            try:
-                sent += connection.send_messages([message]) or 0
-            except REFUSED:
-                refused.append(supporter.external_id)
-    return MailOutcome(sent=sent, without_address=without, refused=refused)
+    message is counted and the others still go; a server that cannot be reached, before or
+    while sending, raises MailStopped (an smtplib.SMTPException) with what went before."""
+    sent, without, refused, mailed = 0, 0, [], []
+    try:
+        with mailers.default as connection:
+            for visit in visits:
+                supporter = visit.supporter
+                if not supporter.email:
+                    without += 1
+                    continue
+                names = [person.name for person in visit.people]
+                message = EmailMessage(
+                    subject=link_subject(drill),
+                    body=link_body(drill, supporter, names, url(supporter)),
+                    to=[supporter.email],
+                )
+                try:
+                    went = connection.send_messages([message]) or 0
+                except REFUSED:
+                    refused.append(supporter.external_id)
+                    continue
+                sent += went
+                if went:
+                    mailed.append(supporter.external_id)
+    except (OSError, smtplib.SMTPException) as error:
+        so_far = MailOutcome(sent=sent, without_address=without, refused=refused, mailed=mailed)
+        raise MailStopped(error, so_far) from error
+    return MailOutcome(sent=sent, without_address=without, refused=refused, mailed=mailed)
+
+
+def drill_mail_audit(
+    drill: Drill,
+    visits: list[Visits],
+    outcome: MailOutcome,
+    *,
+    user: Any = None,
+    failed: str = "",
+) -> AuditEntry:
+    """The audit entry of one sending: the people named in the messages that went, and the
+    figures the drill's page shows (record IDs and counts only)."""
+    mailed = set(outcome.mailed)
+    detail: dict[str, Any] = {
+        "document": DOCUMENT, "drill": drill.pk, "sent": outcome.sent,
+        "without_address": outcome.without_address, "refused": outcome.refused,
+    }  # fmt: skip
+    if failed:
+        detail["failed"] = failed[:500]
+    return audit_record(
+        action=AuditAction.EXPORT, model=Person, user=user, detail=detail,
+        object_ids=[p.pk for v in visits if v.supporter.external_id in mailed for p in v.people],
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from drills.links import link_url
 from drills.models import CheckState, Drill
 from drills.services import DrillRefused, drill_close, drill_report, drill_start
+from drills.tasks import MailBusy, drill_mail_queue, drill_mail_waiting, drill_mailings
 from drills.visits import Visits, drill_visits
 from pages.downloads import file_download
 from pages.drill_board import (
@@ -110,6 +111,9 @@ def drill_board(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "reporting": reporting,
         "may_close": data["drill"]["open"] and may_run(request.user, drill),
+        # Officers running the drill send the supporters their links by e-mail, on a worker.
+        "mailings": drill_mailings(drill)[:5] if may_run(request.user, drill) else [],
+        "mail_waiting": drill_mail_waiting(drill),
         "tiles": settings.MAP_TILES,
         "poll_seconds": POLL_SECONDS,
         "outlines": _outlines(drill, request),
@@ -137,6 +141,21 @@ def drill_board_json(request: HttpRequest, pk: int) -> JsonResponse:
     data = board_data(request.user, drill)
     _record_look(request, drill, [row["id"] for row in data["people"]], "drill_board_json")
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_POST
+def drill_board_mail(request: HttpRequest, pk: int) -> HttpResponse:
+    drill = _drill_for(request, pk)
+    if not may_run(request.user, drill) or drill.closed_at is not None:
+        raise PermissionDenied
+    try:
+        drill_mail_queue(drill, user=request.user)
+    except MailBusy:
+        messages.info(request, _("The e-mail to the supporters is already being sent."))
+    else:
+        messages.success(request, _("The e-mail to the supporters is being sent."))
+    return redirect("drill_board", pk=drill.pk)
 
 
 @login_required

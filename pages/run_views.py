@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from pages.forms import RunForm
 from planner.candidates import ScenarioError
-from planner.models import PlanRun, RunStatus
-from planner.tasks import plan_scenario
+from planner.models import PlanRun, RunStage, RunStatus
+from planner.scenario import Scenario
+from planner.tasks import plan_run_queue
 from registry.access import Role, role_of
 
 # Seconds between reloads of a page that shows a run still working.
@@ -65,26 +66,24 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             area = form.cleaned_data["neighbourhood"]
-            assert request.user.pk is not None
+            scenario = Scenario(
+                form.cleaned_data["hazard"], form.cleaned_data["slot"], area.code if area else None
+            )
             try:
-                result = plan_scenario.enqueue(
-                    form.cleaned_data["hazard"], form.cleaned_data["slot"],
-                    area.code if area else None, request.user.pk,
-                )  # fmt: skip
+                run = plan_run_queue(scenario=scenario, user=request.user)  # type: ignore[arg-type]
             except ScenarioError as error:
                 messages.error(request, str(error))
                 return redirect("runs")
-            if result.is_finished:
-                return redirect("run", pk=result.return_value)
-            messages.info(request, _("The plan run has started; this page shows it when done."))
-            return redirect("runs")
+            if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+                messages.info(request, _("The plan run has started; this page shows it when done."))
+            return redirect("run", pk=run.pk)
         return render(request, "pages/runs.html", _list_context(form), status=400)
     return render(request, "pages/runs.html", _list_context(form))
 
 
 def _list_context(form: RunForm) -> dict[str, Any]:
     runs = list(PlanRun.objects.select_related("neighbourhood")[:30])
-    running = any(r.status == RunStatus.RUNNING for r in runs)
+    running = any(r.status in (RunStatus.QUEUED, RunStatus.RUNNING) for r in runs)
     return {"form": form, "runs": runs, "refresh": REFRESH_SECONDS if running else None}
 
 
@@ -111,6 +110,13 @@ def _figures(run: PlanRun, previous: PlanRun | None) -> list[Figure]:
     return figures
 
 
+def _step(run: PlanRun) -> int:
+    if run.status != RunStatus.RUNNING:
+        return 0
+    stages = [value for value, _label in RunStage.choices]
+    return stages.index(run.stage) + 1 if run.stage in stages else 1
+
+
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
@@ -126,6 +132,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hints": run.stats.get("recruitment_hints", []) if done else [],
         "seconds": sum(float(s) for s in run.timings.values()) if run.timings else None,
         "dropped": run.dropped.select_related("person", "supporter", "shelter") if done else [],
-        "refresh": REFRESH_SECONDS if run.status == RunStatus.RUNNING else None,
+        "refresh": REFRESH_SECONDS if not run.is_over else None,
+        # How far a run that is not over has got, for its progress bar: waiting, then each stage.
+        "step": _step(run),
+        "steps": len(RunStage.choices) + 1,
     }
     return render(request, "pages/run.html", context)

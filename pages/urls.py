@@ -56,4 +56,8 @@ urlpatterns = [
     path("", include("pages.drill_phone_urls")),
     path("", include("pages.drill_board_urls")),
     path("", include("pages.drill_report_urls")),
+    # For load balancers: whether the database and the queue answer (no personal data).
+    path("", include("pages.health_urls")),
+    # Printing many neighbourhoods at once, on the workers.
+    path("", include("pages.print_urls")),
 ]

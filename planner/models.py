@@ -46,6 +46,7 @@ class AssignmentState(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
@@ -89,6 +90,8 @@ class PlanRun(models.Model):
         _("stage"), max_length=12, choices=RunStage.choices, blank=True, default=""
     )
     error = models.TextField(_("error"), blank=True, help_text=_("Why a failed run failed."))
+    # The queue's task that runs it, when started from a page; empty for a command's run.
+    job = models.CharField(_("queued task"), max_length=40, blank=True, null=True)
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     timings = models.JSONField(_("seconds taken"), default=dict)
@@ -125,6 +128,10 @@ class PlanRun(models.Model):
                 condition=Q(stage="") | Q(stage__in=RunStage.values), name="planrun_stage_valid"
             ),
         ]
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     def __str__(self) -> str:
         scope = self.neighbourhood.code if self.neighbourhood else _("the whole city")

@@ -46,23 +46,48 @@ def _status(needed: int, filled: int, sheltered: bool) -> str:
     return CoverStatus.PARTIAL
 
 
-def run_open(inputs: PlanInputs) -> PlanRun:
+def run_open(inputs: PlanInputs, queued: PlanRun | None = None) -> PlanRun:
     """The run's row, `running` at its first stage, committed at once (its own short
-    transaction) so that other sessions see the run while it works."""
+    transaction) so that other sessions see the run while it works. A queued run's row is
+    the one that waited."""
+    values = {
+        "parameters": inputs.policy.as_parameters(),
+        "status": RunStatus.RUNNING,
+        "stage": RunStage.CANDIDATES,
+        "started_at": inputs.started,
+        "error": "",
+    }
     with transaction.atomic():
+        if queued is not None:
+            PlanRun.objects.filter(pk=queued.pk).update(**values)
+            queued.refresh_from_db()
+            return queued
         return PlanRun.objects.create(
             hazard=inputs.scenario.hazard,
             slot=inputs.scenario.slot,
             neighbourhood=inputs.area,
             away_supporters=inputs.away,
             closed_shelters=inputs.closed,
-            parameters=inputs.policy.as_parameters(),
-            status=RunStatus.RUNNING,
-            stage=RunStage.CANDIDATES,
-            started_at=inputs.started,
             user=inputs.user,
             performed_by=inputs.performed_by[:150],
+            **values,
         )
+
+
+def run_queue(inputs: PlanInputs) -> PlanRun:
+    """The row of a run that waits for a worker."""
+    return PlanRun.objects.create(
+        hazard=inputs.scenario.hazard,
+        slot=inputs.scenario.slot,
+        neighbourhood=inputs.area,
+        away_supporters=inputs.away,
+        closed_shelters=inputs.closed,
+        parameters=inputs.policy.as_parameters(),
+        status=RunStatus.QUEUED,
+        started_at=inputs.started,
+        user=inputs.user,
+        performed_by=inputs.performed_by[:150],
+    )
 
 
 class StageReporter:

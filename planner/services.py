@@ -1,5 +1,6 @@
 """Plan a scenario: candidates from PostGIS, exact matching, and the run saved (planning.md).
-`plan_run_create` is what the command and the web call.
+`plan_run_create` is what the command calls; a page queues the run (`planner.tasks`) and a
+worker runs it with `plan_run_start`.
 
 A run has a life other sessions can watch: its row is written `running` before the work
 starts, names its stage while it works, and ends `done` with every result written in one
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from planner import diagnosis, eligibility, saving
+from planner import diagnosis, eligibility, run_locks, saving
 from planner.candidates import (
     People,
     PlanningTables,
@@ -61,12 +62,10 @@ def plan_run_create(
     user: User | None = None,
     progress: Progress | None = None,
 ) -> PlanRun:
-    say = progress or (lambda message: None)
-    policy = Policy.from_settings()
     # A scenario naming what does not exist is refused before any run is written.
     inputs = PlanInputs(
         scenario=scenario,
-        policy=policy,
+        policy=Policy.from_settings(),
         area=scope_neighbourhood(scenario),
         away=resolve_ids(Supporter, scenario.away_supporters),
         closed=resolve_ids(Shelter, scenario.closed_shelters),
@@ -74,17 +73,49 @@ def plan_run_create(
         user=user,
         performed_by=performed_by,
     )
-    run = saving.run_open(inputs)
-    stage = saving.StageReporter(run)
+    return _run(inputs, None, progress)
+
+
+def plan_run_start(queued: PlanRun, progress: Progress | None = None) -> PlanRun:
+    """Run a run that waited in the queue (`planner.tasks.plan_run_queue` wrote its row). Run
+    again after its worker died, it starts over: nothing of the earlier try was saved."""
+    area = queued.neighbourhood
+    inputs = PlanInputs(
+        scenario=Scenario(queued.hazard, queued.slot, area.code if area else None),
+        policy=Policy.from_settings(),
+        area=area,
+        away=list(queued.away_supporters),
+        closed=list(queued.closed_shelters),
+        started=timezone.now(),
+        user=queued.user,
+        performed_by=queued.performed_by,
+    )
+    return _run(inputs, queued, progress)
+
+
+def _run(inputs: PlanInputs, queued: PlanRun | None, progress: Progress | None) -> PlanRun:
+    say = progress or (lambda message: None)
+    hazard, slot, area = inputs.scenario.hazard, inputs.scenario.slot, inputs.area
+    if not run_locks.hold(hazard, slot, area):
+        raise run_locks.ScenarioBusy(
+            run_locks.busy_run(hazard, slot, area, exclude=queued.pk if queued else None)
+        )
     try:
-        with transaction.atomic():
-            run = _plan(run, inputs, stage, say)
-    except Exception as error:
-        saving.run_fail(run, error)
-        raise
+        # Rows of this scenario left `running` by a process that died are marked failed.
+        run_locks.busy_run(hazard, slot, area, exclude=queued.pk if queued else None)
+        run = saving.run_open(inputs, queued)
+        stage = saving.StageReporter(run)
+        try:
+            with transaction.atomic():
+                run = _plan(run, inputs, stage, say)
+        except Exception as error:
+            saving.run_fail(run, error)
+            raise
+        finally:
+            stage.close()
+        return run
     finally:
-        stage.close()
-    return run
+        run_locks.release(hazard, slot, area)
 
 
 def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Progress) -> PlanRun:

@@ -3,6 +3,7 @@ Each copy is for someone (registry.access.Copy): for a user, the user's role dec
 the city office (no user), the copy asked for."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,43 @@ def _with_plan_or_entry(people: list[Person]) -> list[Person]:
     return [p for p in people if p.pk in with_plan or p.consent not in SHAREABLE_CONSENT]
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """A neighbourhood's bundle as printed: the PDF, who is in it, and how many were left out
+    for having no issued plan."""
+
+    area: Neighbourhood
+    pdf: bytes
+    people: list[int]
+    without: int
+    file_name: str
+
+
+def neighbourhood_bundle(
+    area: Neighbourhood, *, copy: str, lang: str, user: Any = None, draft: bool = False
+) -> Bundle:
+    """One neighbourhood's bundle for a copy already checked against its reader
+    (`copy_for_reader`) and a paper language (`paper_language`). Writes no audit entry: the
+    caller does, once the bundle is kept."""
+    everyone = _neighbourhood_people(area, copy, user)
+    people = everyone if draft else _with_plan_or_entry(everyone)
+    sheets = _sheets(people, copy_for=copy, lang=lang, user=user, draft=draft)
+    pdf = render_bundle(
+        neighbourhood=area.name, association=area.association, sheets=sheets, copy_for=copy,
+        lang=lang,
+    )  # fmt: skip
+    name = f"bundle-{area.code}-{copy}-{lang}{'-draft' if draft else ''}.pdf"
+    return Bundle(area, pdf, [p.pk for p in people], len(everyone) - len(people), name)
+
+
+def audit_bundle(bundle: Bundle, *, copy: str, lang: str, user: Any, draft: bool) -> None:
+    audit_record(
+        action=AuditAction.PRINT, model=Person, object_ids=bundle.people, user=user,
+        detail={"neighbourhood": bundle.area.code, "copy_for": copy, "lang": lang,
+                "document": "draft" if draft else "issued"},
+    )  # fmt: skip
+
+
 def print_neighbourhoods(
     neighbourhoods: list[Neighbourhood],
     out: Path,
@@ -160,22 +198,12 @@ def print_neighbourhoods(
     lang = paper_language(lang)
     written, skipped = [], 0
     for number, area in enumerate(neighbourhoods, start=1):
-        everyone = _neighbourhood_people(area, copy, user)
-        people = everyone if draft else _with_plan_or_entry(everyone)
-        without = len(everyone) - len(people)
-        skipped += without
-        sheets = _sheets(people, copy_for=copy, lang=lang, user=user, draft=draft)
-        path = out / f"bundle-{area.code}-{copy}-{lang}{'-draft' if draft else ''}.pdf"
-        _write(path, render_bundle(
-            neighbourhood=area.name, association=area.association, sheets=sheets,
-            copy_for=copy, lang=lang,
-        ))  # fmt: skip
+        bundle = neighbourhood_bundle(area, copy=copy, lang=lang, user=user, draft=draft)
+        skipped += bundle.without
+        path = out / bundle.file_name
+        _write(path, bundle.pdf)
         written.append(path)
-        audit_record(
-            action=AuditAction.PRINT, model=Person, object_ids=[p.pk for p in people], user=user,
-            detail={"neighbourhood": area.code, "copy_for": copy, "lang": lang,
-                    "document": "draft" if draft else "issued"},
-        )  # fmt: skip
-        note = f", {without} without an issued plan skipped" if without else ""
-        say(f"{number}/{len(neighbourhoods)} {area.code}: {len(sheets)} people{note}")
+        audit_bundle(bundle, copy=copy, lang=lang, user=user, draft=draft)
+        note = f", {bundle.without} without an issued plan skipped" if bundle.without else ""
+        say(f"{number}/{len(neighbourhoods)} {area.code}: {len(bundle.people)} people{note}")
     return written, skipped

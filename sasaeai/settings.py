@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "leaflet",
     "axes",
+    # The task queue's tables (jobs, events, workers' heartbeats) and its worker command.
+    "procrastinate.contrib.django",
     "registry",
     "routes",
     "planner",
@@ -85,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files without Django's debug mode, before anything that reads a session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -150,7 +154,17 @@ STATIC_URL = "static/"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `collectstatic` gathers the apps' files (the admin's, django-leaflet's, the pages'),
+# which WhiteNoise then serves; see sasaeai/static_files.py for the names they are served under.
+STATIC_ROOT = Path(env_str("SASAEAI_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "sasaeai.static_files.HashedWhenCollected"},
+}
+# Until something was collected (development, tests, a fresh checkout), WhiteNoise finds files
+# in the apps at each request as runserver does, and no missing STATIC_ROOT is warned about.
+_STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or not _STATIC_COLLECTED
 
 # Sessions end after half an hour without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SASAEAI_SESSION_SECONDS", 30 * 60, minimum=300)
@@ -165,10 +179,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Outside development, cookies travel over HTTPS only and browsers remember to use it.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# SASAEAI_SECURE_COOKIES=false is for the production configuration tried over plain http on
+# the loopback (scripts/serve.sh), never for a site reached over a network.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SASAEAI_SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SASAEAI_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# The preload directive only makes the site eligible for browsers' built-in HTTPS lists; a
+# city whose domain cannot promise HTTPS for ever turns it off.
+SECURE_HSTS_PRELOAD = env_bool("SASAEAI_HSTS_PRELOAD", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SASAEAI_SSL_REDIRECT", False)
+# A load balancer asks the application for its health over plain http, behind the TLS proxy:
+# a redirect would read as a failure. The health answer carries no personal data.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SASAEAI_BEHIND_PROXY", False) else None
 )
@@ -274,6 +296,8 @@ LOGGING = {
     # django-axes logs every login at INFO, with the user name masked: keep only warnings.
     "loggers": {
         "axes": {"level": "WARNING"},
+        # procrastinate says at INFO what it registers on every start; keep its warnings.
+        "procrastinate": {"level": "WARNING"},
         # Django's own request lines and warnings go through the filtered handler too.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -298,3 +322,17 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The task queue (registry/queue): Django's task framework on procrastinate, in this database.
+TASKS = {"default": {"BACKEND": "registry.queue.backend.QueueBackend"}}
+PROCRASTINATE_IMPORT_PATHS = ["registry.queue.runner"]
+# A worker's heartbeat, and how long a silent worker's job waits before another worker runs it.
+QUEUE_HEARTBEAT_SECONDS = env_int("SASAEAI_QUEUE_HEARTBEAT_SECONDS", 5, minimum=1)
+QUEUE_STALLED_SECONDS = env_int("SASAEAI_QUEUE_STALLED_SECONDS", 30, minimum=2)
+QUEUE_RECOVER_EVERY_SECONDS = env_int("SASAEAI_QUEUE_RECOVER_EVERY_SECONDS", 10, minimum=1)
+# Tries of a task whose worker died, before it fails with the reason.
+QUEUE_ATTEMPTS = env_int("SASAEAI_QUEUE_ATTEMPTS", 3, minimum=1)
+# Days the queue keeps the rows of ended jobs, and days printed bundles wait for download (they
+# hold personal data: a print job older than this is deleted when the next one starts).
+QUEUE_KEEP_DAYS = env_int("SASAEAI_QUEUE_KEEP_DAYS", 14, minimum=1)
+PRINT_KEEP_DAYS = env_int("SASAEAI_PRINT_KEEP_DAYS", 7, minimum=1)

@@ -2,8 +2,13 @@
 # Sasaeai developer entry point: set-up, demo, tests and the project-local database.
 #
 #   scripts/dev.sh demo       set everything up, load the demo town, serve http://127.0.0.1:8000
+#                             with one worker; Ctrl-C stops the site, the worker and the database
 #   scripts/dev.sh test       set everything up and run the whole test suite (lint, types, pytest)
 #   scripts/dev.sh setup      system packages, .venv and the project, nothing else
+#   scripts/dev.sh serve      the production configuration (gunicorn, no debug) and one worker
+#   scripts/dev.sh worker     one more worker for queued tasks (plan runs, printing, imports)
+#   scripts/dev.sh backup FILE           dump the database (and its audit log's head) to FILE
+#   scripts/dev.sh restore FILE [--force] restore it into an empty database
 #   scripts/dev.sh db-start   start the project-local PostGIS cluster under var/
 #   scripts/dev.sh db-stop    stop it
 #   scripts/dev.sh db-status  say whether it runs and where its socket is
@@ -126,12 +131,38 @@ setup() {
 # --- the database ------------------------------------------------------------------------------
 db() { "$ROOT/scripts/localdb.sh" "$@"; }
 
+# Set to 1 when this run started the local cluster, so that it stops it again at the end.
+DB_STARTED=0
 database() {
     if [ -n "${DATABASE_URL:-}" ]; then
         say "using DATABASE_URL (the local cluster under var/ is not started)"
     else
+        db status >/dev/null 2>&1 || DB_STARTED=1
         db start
     fi
+}
+
+# --- the site and a worker together -------------------------------------------------------------
+# Runs the site (the command given) and one worker side by side. Ctrl-C, or either of them
+# ending, stops both, and the local database too when this run started it.
+SITE_PID="" WORKER_PID=""
+stop_together() {
+    trap - INT TERM EXIT
+    [ -n "$SITE_PID" ] && kill -TERM "$SITE_PID" 2>/dev/null
+    [ -n "$WORKER_PID" ] && kill -TERM "$WORKER_PID" 2>/dev/null
+    wait 2>/dev/null || true
+    if [ "$DB_STARTED" -eq 1 ]; then db stop; fi
+}
+
+with_worker() {
+    trap stop_together INT TERM EXIT
+    "$PY" manage.py worker &
+    WORKER_PID=$!
+    "$@" &
+    SITE_PID=$!
+    # Whichever ends first (Ctrl-C reaches both through the trap) ends the other.
+    wait -n "$SITE_PID" "$WORKER_PID" || true
+    stop_together
 }
 
 # --- verbs -------------------------------------------------------------------------------------
@@ -148,8 +179,22 @@ demo() {
     "$PY" manage.py make_demo_drill --if-none
     # The demo city's office number, printed on plans and family cards (invented).
     export SASAEAI_CITY_PHONE="${SASAEAI_CITY_PHONE:-0463-00-0000}"
-    say "serving http://127.0.0.1:8000/ (Ctrl-C stops the site; 'scripts/dev.sh db-stop' stops the database)"
-    SASAEAI_DEBUG="${SASAEAI_DEBUG:-true}" exec "$PY" manage.py runserver 127.0.0.1:8000
+    say "serving http://127.0.0.1:8000/ with one worker (Ctrl-C stops the site, the worker and the database)"
+    SASAEAI_DEBUG="${SASAEAI_DEBUG:-true}" with_worker "$PY" manage.py runserver --noreload 127.0.0.1:8000
+}
+
+serve() {
+    setup
+    database
+    "$PY" manage.py migrate --no-input -v 0
+    say "the production configuration on http://127.0.0.1:${PORT:-8000}/ with one worker (Ctrl-C stops all)"
+    with_worker "$ROOT/scripts/serve.sh"
+}
+
+worker() {
+    setup
+    database
+    exec "$PY" manage.py worker "$@"
 }
 
 run_tests() {
@@ -167,9 +212,12 @@ run_tests() {
 case "${1:-}" in
     demo) demo ;;
     test) shift; run_tests "$@" ;;
+    serve) serve ;;
+    worker) shift; worker "$@" ;;
+    backup|restore) setup; database; "$ROOT/scripts/backup.sh" "$@" ;;
     setup) setup ;;
     db-start) system_packages; db start ;;
     db-stop) db stop ;;
     db-status) db status ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -73,3 +73,66 @@ def last_import_field() -> models.ForeignKey[ImportRecord | None, ImportRecord |
         editable=False,
         related_name="+",
     )
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An import confirmed on the admin's import page and run by a worker (`registry.tasks`).
+    The file waits in var/uploads under `stored`, a random name, until the import ends; the
+    import itself writes its ImportRecord, all or nothing, and the job points at it."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored = models.CharField(_("stored as"), max_length=64, editable=False)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by user"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    performed_by = models.CharField(_("performed by"), max_length=150)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    task = models.CharField(_("queued task"), max_length=40, blank=True)
+    record = models.ForeignKey(
+        ImportRecord, verbose_name=_("import"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queued import")
+        verbose_name_plural = _("queued imports")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportJobStatus.values), name="importjob_status_valid"
+            ),
+            # The page links a finished import to what it wrote.
+            models.CheckConstraint(
+                condition=~Q(status=ImportJobStatus.DONE) | Q(record__isnull=False),
+                name="importjob_done_has_record",
+            ),
+            # A failure always says why.
+            models.CheckConstraint(
+                condition=~Q(status=ImportJobStatus.FAILED) | ~Q(error=""),
+                name="importjob_failed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.file_name}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)

@@ -17,6 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drills.models import Drill, DrillKind
 from drills.services import drill_start
 from planner.models import PlanRun
+from printouts.models import PrintJob
+from printouts.tasks import print_job_create
+from registry.access import copy_for_reader, neighbourhoods_visible_to
 from registry.models import AuditEntry, Person, Supporter
 from tests.disclosure.town import Town
 
@@ -198,7 +201,7 @@ def _admin_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
 # Pages that take a POST: an invalid one re-renders the page (a door of its own) and changes
 # nothing. Retiring and issuing take no fields, so they are never posted here.
 _POSTS = {"person_review", "person_decide", "supporter_add", "supporter_edit", "runs",
-          "person_agreement", "person_family_agreement"}  # fmt: skip
+          "person_agreement", "person_family_agreement", "print_jobs"}  # fmt: skip
 
 
 def _varied_people(town: Town) -> set[int]:
@@ -216,6 +219,19 @@ def _drills(town: Town) -> list[Drill]:
         drill_start(name="大雨", hazard="flood", slot="weekday_night",
                     neighbourhoods=town.areas.values(), kind=DrillKind.EVENT)  # fmt: skip
     return list(Drill.objects.order_by("pk"))
+
+
+def _print_jobs(town: Town) -> list[PrintJob]:
+    """Print jobs of the whole town, one by an officer and one by the association (each in its
+    own copy), printed the first time they are asked for."""
+    if not PrintJob.objects.exists():
+        for role in ("officer", "association"):
+            user = town.users[role]
+            print_job_create(
+                list(neighbourhoods_visible_to(user)), user=user, performed_by=role, lang="ja",
+                copy_for=copy_for_reader(user),
+            )  # fmt: skip
+    return list(PrintJob.objects.order_by("pk"))
 
 
 def _page_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
@@ -251,6 +267,9 @@ def _page_doors(pattern: Pattern, town: Town) -> Iterator[Door]:
     elif names == ["pk"] and name.startswith("run"):
         for run in PlanRun.objects.order_by("pk"):
             yield from each(_fill(pattern.route, pk=run.pk), run)
+    elif names == ["pk"] and name.startswith("print_job"):
+        for job in _print_jobs(town):
+            yield from each(_fill(pattern.route, pk=job.pk), job)
     elif names == ["token"] and name == "drill_supporter":
         # A supporter's drill link opens for whoever holds it (tests/drills/test_phone_page.py
         # checks its scope); here a forged one, which must show nothing to anyone.

@@ -1,10 +1,11 @@
-"""The text a response hands over, whatever its form: HTML, JSON, CSV, PDF or XLSX. A redirect
-hands over nothing (its body is never shown)."""
+"""The text a response hands over, whatever its form: HTML, JSON, CSV, PDF, XLSX or a zip of
+PDFs. A redirect hands over nothing (its body is never shown)."""
 
 import contextlib
 import html
 import io
 import json
+import zipfile
 from typing import Any
 
 from pypdf import PdfReader
@@ -23,6 +24,8 @@ def text_of(response: Any) -> str:
     kind = response.get("Content-Type", "")
     if kind.startswith("application/pdf") or data.startswith(b"%PDF"):
         return pdf_text(data)
+    if kind.startswith("application/zip"):
+        return zip_text(data)
     if "spreadsheetml" in kind or data.startswith(b"PK\x03\x04"):
         return xlsx_text(data)
     text = data.decode("utf-8", errors="replace")
@@ -39,6 +42,12 @@ def pdf_text(data: bytes) -> str:
     metadata: dict[str, Any] = dict(reader.metadata or {})
     parts += [str(value) for value in metadata.values()]
     return "\n".join(parts)
+
+
+def zip_text(data: bytes) -> str:
+    """Every PDF of a zip (a print job's bundles), in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(pdf_text(archive.read(name)) for name in archive.namelist())
 
 
 def xlsx_text(data: bytes) -> str:

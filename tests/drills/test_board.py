@@ -423,3 +423,23 @@ def test_the_board_prints_the_sheets_of_the_supporters_of_the_people_one_may_see
     assert client(town, "commissioner").get(url).status_code == 403
     drill_close(drill)
     assert client(town, "officer").get(url).status_code == 404
+
+
+def test_an_officer_sends_the_links_by_e_mail_from_the_board_once_at_a_time(town):
+    town["supporters"]["s1"].email = "s1@example.jp"
+    town["supporters"]["s1"].save()
+    drill = start(town)
+
+    sent = client(town, "officer").post(reverse("drill_board_mail", args=[drill.pk]))
+
+    assert sent.status_code == 302 and sent["Location"] == reverse("drill_board", args=[drill.pk])
+    board = reverse("drill_board", args=[drill.pk])
+    page = client(town, "officer").get(board, headers={"accept-language": "en"}).content.decode()
+    assert "1 sent, 0 without an address, 0 refused" in page
+    refused = client(town, "commissioner").post(reverse("drill_board_mail", args=[drill.pk]))
+    assert refused.status_code in (403, 404)
+    drill_close(drill, user=town["users"]["officer"])
+    assert (
+        client(town, "officer").post(reverse("drill_board_mail", args=[drill.pk])).status_code
+        == 403
+    )

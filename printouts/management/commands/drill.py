@@ -3,13 +3,14 @@ command line.
 
     drill start --name NAME --hazard KIND --slot SLOT --neighbourhood CODE [...] [--event]
                 [--starts "YYYY-MM-DD HH:MM"] [--hours N] [--user NAME]
-    drill links DRILL --out DIR [--no-mail]
+    drill links DRILL --out DIR [--no-mail | --background]
     drill close DRILL
     drill report DRILL --out FILE.pdf [--json]
 
 `start` prints a summary and the new drill's id alone on its last line, for scripts. `links`
 writes DIR/links.csv (supporter, url) and DIR/sheets.pdf, and e-mails each supporter with an
-address their link. Exit status 2 when the drill cannot be started, is not found, or a file or
+address their link (`--background`: the task queue's workers send them, and the drill's page
+shows the outcome). Exit status 2 when the drill cannot be started, is not found, or a file or
 message cannot be made."""
 
 import csv
@@ -17,7 +18,6 @@ import datetime as dt
 import importlib
 import io
 import json
-import smtplib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from drills.links import link_url
-from drills.mail import drill_links_mail
+from drills.mail import MailStopped, drill_links_mail, drill_mail_audit
 from drills.models import Drill, DrillKind, DrillPerson
 from drills.services import DEFAULT_HOURS, DrillRefused, drill_close, drill_start
+from drills.tasks import MailBusy, drill_mail_queue
 from drills.visits import Visits, drill_visits
 from printouts.drill_sheet import drill_sheets, render_drill_sheets
 from printouts.fonts import FontMissing, register_fonts
@@ -79,7 +80,11 @@ class Command(BaseCommand):
         links = actions.add_parser("links", help="write links.csv and sheets.pdf, send e-mail")
         links.add_argument("drill", type=int)
         links.add_argument("--out", required=True, type=Path)
-        links.add_argument("--no-mail", action="store_true", help="write the files only")
+        mail = links.add_mutually_exclusive_group()
+        mail.add_argument("--no-mail", action="store_true", help="write the files only")
+        mail.add_argument(
+            "--background", action="store_true", help="queue the e-mail for the workers to send"
+        )
         close = actions.add_parser("close", help="end the drill now")
         close.add_argument("drill", type=int)
         report = actions.add_parser("report", help="write the after-action report")
@@ -92,7 +97,10 @@ class Command(BaseCommand):
         if action == "start":
             self._start(options)
         elif action == "links":
-            self._links(_drill(options["drill"]), options["out"], mail=not options["no_mail"])
+            self._links(
+                _drill(options["drill"]), options["out"], mail=not options["no_mail"],
+                background=options["background"],
+            )  # fmt: skip
         elif action == "close":
             self._close(_drill(options["drill"]))
         else:
@@ -133,7 +141,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(str(drill.pk))
 
-    def _links(self, drill: Drill, out: Path, *, mail: bool) -> None:
+    def _links(self, drill: Drill, out: Path, *, mail: bool, background: bool) -> None:
         if drill.closed_at is not None or drill.ends_at <= timezone.now():
             raise CommandError(f"drill #{drill.pk} is over: its links no longer open", returncode=2)
         try:
@@ -162,26 +170,35 @@ class Command(BaseCommand):
                 f"{withheld} people left off the sheets: the association's copy no longer "
                 "shows them (an emergency disclosure has ended)."
             )
-        if mail:
+        if mail and background:
+            self._mail_queue(drill)
+        elif mail:
             self._mail(drill, visits, url)
+
+    def _mail_queue(self, drill: Drill) -> None:
+        try:
+            task_id = drill_mail_queue(drill, user=None)
+        except MailBusy as error:
+            raise CommandError(str(error), returncode=2) from None
+        self.stdout.write(
+            f"E-mail to the supporters queued (task {task_id}): the workers (manage.py worker) "
+            "send it; the drill's page shows how many went."
+        )
 
     def _mail(self, drill: Drill, visits: list[Visits], url: Callable[[Supporter], str]) -> None:
         try:
             outcome = drill_links_mail(visits, drill, url)
-        except (OSError, smtplib.SMTPException) as error:
+        except MailStopped as stopped:
+            # Messages that went before the server was lost are audited all the same.
+            if stopped.outcome.sent:
+                drill_mail_audit(drill, visits, stopped.outcome, failed=str(stopped))
             raise CommandError(
-                f"could not send e-mail ({error}); the files are written. Check the "
-                "SASAEAI_EMAIL_* settings, or hand out the sheets and rerun with --no-mail.",
+                f"could not send e-mail ({stopped}); {stopped.outcome.sent} sent before it "
+                "stopped; the files are written. Check the SASAEAI_EMAIL_* settings, or hand "
+                "out the sheets and rerun with --no-mail.",
                 returncode=2,
             ) from None
-        mailed = {visit.supporter.external_id for visit in visits if visit.supporter.email}
-        mailed -= set(outcome.refused)
-        audit_record(
-            action=AuditAction.EXPORT, model=Person,
-            object_ids=[p.pk for v in visits if v.supporter.external_id in mailed
-                        for p in v.people],
-            detail={"document": "drill e-mail", "drill": drill.pk, "sent": outcome.sent},
-        )  # fmt: skip
+        drill_mail_audit(drill, visits, outcome)
         self.stdout.write(
             f"Sent {outcome.sent} e-mail(s); {outcome.without_address} supporters have no "
             "e-mail address."

@@ -1,0 +1,59 @@
+"""Printing on the task queue: a print job is one task per neighbourhood (`printouts.jobs`
+prints a part)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.tasks import TaskResult, TaskResultStatus, task
+from django.tasks.signals import task_finished
+
+from printouts.jobs import forget_old_print_jobs, print_part_failed, print_part_run
+from printouts.models import PrintJob, PrintPart
+from printouts.services import paper_language
+from registry.access import copy_for_reader
+from registry.models import Neighbourhood
+
+
+@task
+def print_part(part_id: int) -> int:
+    print_part_run(part_id)
+    return part_id
+
+
+def print_job_create(
+    neighbourhoods: list[Neighbourhood],
+    *,
+    user: Any,
+    performed_by: str,
+    lang: str,
+    copy_for: str,
+    draft: bool = False,
+) -> PrintJob:
+    """The job and one queued task per neighbourhood, committed together. Raises
+    PermissionDenied for a user whose role prints no personal data."""
+    copy = copy_for_reader(user, copy_for)
+    forget_old_print_jobs()
+    with transaction.atomic():
+        job = PrintJob.objects.create(
+            user=user, performed_by=performed_by[:150], copy_for=copy,
+            lang=paper_language(lang), draft=draft,
+        )  # fmt: skip
+        parts = PrintPart.objects.bulk_create(
+            PrintPart(job=job, neighbourhood=area) for area in neighbourhoods
+        )
+        for part in parts:
+            part.task = print_part.enqueue(part.pk).id
+        PrintPart.objects.bulk_update(parts, ["task"])
+    job.refresh_from_db()
+    return job
+
+
+@receiver(task_finished)
+def _failed_for_good(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    if task_result.task.module_path != print_part.module_path:
+        return
+    reason = task_result.errors[-1].traceback.strip().splitlines()[-1] if task_result.errors else ""
+    print_part_failed(task_result.args[0], reason)
