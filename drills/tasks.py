@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.dispatch import receiver
-from django.tasks import TaskResult, TaskResultStatus, task
+from django.tasks import TaskResult, task
 from django.tasks.signals import task_finished
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -25,6 +25,7 @@ from drills.mail import DOCUMENT, MailOutcome, MailStopped, drill_links_mail, dr
 from drills.models import Drill
 from drills.visits import drill_visits
 from registry.models import AuditAction, AuditEntry
+from registry.queue.failures import failure_reason
 
 # pg_advisory_xact_lock's first key for queueing a drill's e-mail (7301 and 7302 are the plan
 # runs' and the audit chain's).
@@ -112,14 +113,12 @@ def drill_mailings(drill: Drill) -> list[Mailing]:
 @receiver(task_finished)
 def _failed_for_good(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
     """A sending that raised, or whose worker died too often, is recorded with the reason."""
-    if task_result.status != TaskResultStatus.FAILED:
-        return
-    if task_result.task.module_path != drill_links_send.module_path:
+    reason = failure_reason(task_result, drill_links_send)
+    if reason is None:
         return
     drill = Drill.objects.filter(pk=task_result.args[0]).first()
     if drill is None:
         return
     user_id = task_result.args[1] if len(task_result.args) > 1 else None
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    reason = task_result.errors[-1].traceback.strip().splitlines()[-1] if task_result.errors else ""
     drill_mail_audit(drill, [], MailOutcome(), user=user, failed=reason or "failed")

@@ -62,31 +62,27 @@ def run_open(inputs: PlanInputs, queued: PlanRun | None = None) -> PlanRun:
             PlanRun.objects.filter(pk=queued.pk).update(**values)
             queued.refresh_from_db()
             return queued
-        return PlanRun.objects.create(
-            hazard=inputs.scenario.hazard,
-            slot=inputs.scenario.slot,
-            neighbourhood=inputs.area,
-            away_supporters=inputs.away,
-            closed_shelters=inputs.closed,
-            user=inputs.user,
-            performed_by=inputs.performed_by[:150],
-            **values,
-        )
+        return _new_run(inputs, **values)
 
 
 def run_queue(inputs: PlanInputs) -> PlanRun:
     """The row of a run that waits for a worker."""
+    return _new_run(
+        inputs, parameters=inputs.policy.as_parameters(), status=RunStatus.QUEUED,
+        started_at=inputs.started,
+    )  # fmt: skip
+
+
+def _new_run(inputs: PlanInputs, **values: Any) -> PlanRun:
     return PlanRun.objects.create(
         hazard=inputs.scenario.hazard,
         slot=inputs.scenario.slot,
         neighbourhood=inputs.area,
         away_supporters=inputs.away,
         closed_shelters=inputs.closed,
-        parameters=inputs.policy.as_parameters(),
-        status=RunStatus.QUEUED,
-        started_at=inputs.started,
         user=inputs.user,
         performed_by=inputs.performed_by[:150],
+        **values,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.dispatch import receiver
-from django.tasks import TaskResult, TaskResultStatus, task
+from django.tasks import TaskResult, task
 from django.tasks.signals import task_finished
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from planner.models import PlanRun, RunStatus
 from planner.pipeline import PlanInputs
 from planner.scenario import Policy, Scenario
 from planner.services import plan_run_start
+from registry.queue.failures import failure_reason
 
 
 @task
@@ -57,11 +58,9 @@ def plan_run_queue(*, scenario: Scenario, user: User) -> PlanRun:
 
 @receiver(task_finished)
 def _failed_for_good(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
-    if task_result.status != TaskResultStatus.FAILED:
+    reason = failure_reason(task_result, run_queued_plan)
+    if reason is None:
         return
-    if task_result.task.module_path != run_queued_plan.module_path:
-        return
-    reason = task_result.errors[-1].traceback.strip().splitlines()[-1] if task_result.errors else ""
     PlanRun.objects.filter(
         pk=task_result.args[0], status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     ).update(status=RunStatus.FAILED, stage="", finished_at=timezone.now(), error=reason[:2000])

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
-from django.tasks import TaskResult, TaskResultStatus, task
+from django.tasks import TaskResult, task
 from django.tasks.signals import task_finished
 
 from printouts.jobs import forget_old_print_jobs, print_part_failed, print_part_run
@@ -13,6 +13,7 @@ from printouts.models import PrintJob, PrintPart
 from printouts.services import paper_language
 from registry.access import copy_for_reader
 from registry.models import Neighbourhood
+from registry.queue.failures import failure_reason
 
 
 @task
@@ -51,9 +52,7 @@ def print_job_create(
 
 @receiver(task_finished)
 def _failed_for_good(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
-    if task_result.status != TaskResultStatus.FAILED:
+    reason = failure_reason(task_result, print_part)
+    if reason is None:
         return
-    if task_result.task.module_path != print_part.module_path:
-        return
-    reason = task_result.errors[-1].traceback.strip().splitlines()[-1] if task_result.errors else ""
     print_part_failed(task_result.args[0], reason)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.dispatch import receiver
-from django.tasks import TaskResult, TaskResultStatus, task
+from django.tasks import TaskResult, task
 from django.tasks.signals import task_finished
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from registry.importers.problems import ImportFailed
 from registry.importers.service import file_checksum, import_file
 from registry.models.imports import ImportJob, ImportJobStatus
+from registry.queue.failures import failure_reason
 
 # Where uploads wait between the dry run and the end of the import (the admin page stores
 # them there).
@@ -117,9 +118,7 @@ def files_in_queue() -> set[str]:
 
 @receiver(task_finished)
 def _failed_for_good(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
-    if task_result.status != TaskResultStatus.FAILED:
+    reason = failure_reason(task_result, import_queued)
+    if reason is None:
         return
-    if task_result.task.module_path != import_queued.module_path:
-        return
-    reason = task_result.errors[-1].traceback.strip().splitlines()[-1] if task_result.errors else ""
     import_job_failed(task_result.args[0], reason)
