@@ -8,6 +8,7 @@ job's `done` are committed in one transaction, so that a worker killed in the mi
 nothing written, and a task run again after that finds either nothing done (and imports) or the
 job done (and returns). A task that fails for good is marked failed here with the reason."""
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -51,29 +52,35 @@ def _import(import_id: int) -> int:
     ImportJob.objects.filter(pk=job.pk, status__in=WAITING).update(
         status=ImportJobStatus.RUNNING, started_at=timezone.now()
     )
-    path = stored_path(job)
-    if not path.exists() or file_checksum(path) != job.checksum:
-        import_job_failed(
-            import_id, gettext("The uploaded file is no longer there; upload it again.")
-        )
-        return import_id
-    try:
-        with transaction.atomic():
-            result = import_file(
-                job.kind, path, performed_by=job.performed_by, user=job.user,
-                options=job.options, file_name=job.file_name,
-            )  # fmt: skip
-            ImportJob.objects.filter(pk=job.pk, status__in=WAITING).update(
-                status=ImportJobStatus.DONE, record=result.record, finished_at=timezone.now()
+    # The file from the database, in a private temporary file on this machine: the worker may
+    # run anywhere. Its name keeps the upload's suffix, which tells the reader the format.
+    data = ImportJob.objects.filter(pk=job.pk).values_list("data", flat=True).first()
+    with tempfile.TemporaryDirectory(prefix="sasaeai-import-") as folder:
+        path = Path(folder) / Path(job.stored).name
+        path.write_bytes(bytes(data or b""))
+        if data is None or file_checksum(path) != job.checksum:
+            import_job_failed(
+                import_id, gettext("The uploaded file is no longer there; upload it again.")
             )
-    except ImportFailed as failure:
-        # The dry run showed every problem; what is left here is the first, and how many.
-        reason = gettext("Nothing was imported: %s") % failure.problems[0]
-        if len(failure.problems) > 1:
-            reason += f" (+{len(failure.problems) - 1})"
-        import_job_failed(import_id, reason)
-        return import_id
-    path.unlink(missing_ok=True)
+            return import_id
+        try:
+            with transaction.atomic():
+                result = import_file(
+                    job.kind, path, performed_by=job.performed_by, user=job.user,
+                    options=job.options, file_name=job.file_name,
+                )  # fmt: skip
+                ImportJob.objects.filter(pk=job.pk, status__in=WAITING).update(
+                    status=ImportJobStatus.DONE, record=result.record, finished_at=timezone.now(),
+                    data=None,
+                )  # fmt: skip
+        except ImportFailed as failure:
+            # The dry run showed every problem; what is left here is the first, and how many.
+            reason = gettext("Nothing was imported: %s") % failure.problems[0]
+            if len(failure.problems) > 1:
+                reason += f" (+{len(failure.problems) - 1})"
+            import_job_failed(import_id, reason)
+            return import_id
+    stored_path(job).unlink(missing_ok=True)
     return import_id
 
 
@@ -92,6 +99,7 @@ def import_job_queue(
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind, stored=stored.name, file_name=file_name[:255], checksum=checksum,
+            data=stored.read_bytes(),
             options=options, user=user, performed_by=performed_by[:150],
         )  # fmt: skip
         result = import_queued.enqueue(job.pk)
@@ -106,8 +114,9 @@ def import_job_failed(import_id: int, reason: str) -> None:
     if job is None:
         return
     ImportJob.objects.filter(pk=import_id, status__in=WAITING).update(
-        status=ImportJobStatus.FAILED, finished_at=timezone.now(), error=reason[:2000] or "failed"
-    )
+        status=ImportJobStatus.FAILED, finished_at=timezone.now(), error=reason[:2000] or "failed",
+        data=None,
+    )  # fmt: skip
     stored_path(job).unlink(missing_ok=True)
 
 

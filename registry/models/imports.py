@@ -84,13 +84,16 @@ class ImportJobStatus(models.TextChoices):
 
 class ImportJob(models.Model):
     """An import confirmed on the admin's import page and run by a worker (`registry.tasks`).
-    The file waits in var/uploads under `stored`, a random name, until the import ends; the
-    import itself writes its ImportRecord, all or nothing, and the job points at it."""
+    The file's bytes wait in `data`, in the database, where a worker on any machine reads them,
+    until the import ends (then they are cleared: the file holds personal data); `stored` is
+    the random name of its upload on the web server. The import itself writes its
+    ImportRecord, all or nothing, and the job points at it."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
     stored = models.CharField(_("stored as"), max_length=64, editable=False)
     checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    data = models.BinaryField(_("file"), null=True, editable=False)
     options = models.JSONField(_("options"), default=dict, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by user"), on_delete=models.PROTECT,
