@@ -260,12 +260,17 @@ DRILL_NOT_REACHED_MINUTES = env_int("SASAEAI_DRILL_NOT_REACHED_MINUTES", 30, min
 
 
 # E-mail (supporters' drill links), as Django's MAILERS. Without a server, messages are
-# written to the console, as development wants; a deployment names its SMTP server, reached
+# written to files under var/mail, as development wants; a deployment names its SMTP server, reached
 # with STARTTLS unless told otherwise.
 def _mailer() -> dict[str, Any]:
     host = env_str("SASAEAI_EMAIL_HOST", "")
     if not host:
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # One file per sending in var/mail (untracked, beside the development secret key): the
+        # messages carry supporters' drill links, which must not reach a terminal or a log.
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
     return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {

@@ -107,3 +107,17 @@ def test_an_auditor_prints_nothing_and_a_stranger_is_sent_to_log_in(town):
     from django.test import Client
 
     assert Client().get(reverse("print_jobs")).status_code == 302
+
+
+def test_a_double_tap_starts_one_job(town, settings):
+    # The job stays `working` here: its tasks wait on a queue no worker reads.
+    settings.TASKS = {"default": {"BACKEND": "registry.queue.backend.QueueBackend"}}
+    client = as_user("assoc")
+
+    first = client.post(reverse("print_jobs"), {"all": "1", "lang": "ja"})
+    second = client.post(reverse("print_jobs"), {"all": "1", "lang": "ja"})
+
+    job = PrintJob.objects.get()
+    assert first["Location"] == second["Location"] == reverse("print_job", args=[job.pk])
+    client.post(reverse("print_jobs"), {"all": "1", "lang": "en"})
+    assert PrintJob.objects.count() == 2

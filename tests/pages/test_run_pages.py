@@ -85,7 +85,10 @@ def test_a_running_run_shows_its_stage_in_words_and_refreshes_itself(town):
     assert '<meta http-equiv="refresh"' in html
     assert "実行中" in japanese and '<meta http-equiv="refresh"' in japanese
     assert "Matching supporters" in listing.content.decode()
-    assert '<meta http-equiv="refresh"' in listing.content.decode()
+    # The list has a form: it refreshes by a script that stops once the form is touched
+    # (tests/browser/test_refresh.py).
+    assert 'data-refresh-seconds="5"' in listing.content.decode()
+    assert "pages/refresh.js" in listing.content.decode()
 
 
 def test_a_failed_run_shows_its_error_and_does_not_refresh(town):
