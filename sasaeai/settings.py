@@ -249,6 +249,11 @@ PLANNING: dict[str, Any] = {
 PRINTOUT_FONT = env_str("SASAEAI_PRINTOUT_FONT", "")
 PRINTOUT_ISSUER = env_str("SASAEAI_PRINTOUT_ISSUER", "支えあい市 防災課")
 # An issued plan is reviewed at least yearly (Cabinet Office guideline, 2021).
+# The city whose addresses the files give without naming it (市区町村名 as the address
+# reference publishes it, e.g. 秦野市): an address reference holding several cities places them
+# there rather than calling them ambiguous.
+ADDRESS_CITY = env_str("SASAEAI_ADDRESS_CITY", "")
+
 PLAN_REVIEW_MONTHS = env_int("SASAEAI_PLAN_REVIEW_MONTHS", 12, minimum=1)
 # The city's disaster office and its number, for the family card's "who to call".
 CITY_OFFICE = env_str("SASAEAI_CITY_OFFICE", "市役所 防災課")

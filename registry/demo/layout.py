@@ -29,6 +29,10 @@ TOWN_NAMES = (
 )  # fmt: skip
 
 
+# A town's 番 are the cells of a grid over it (1 to 30).
+BAN_COLUMNS, BAN_ROWS = 6, 5
+
+
 @dataclass(frozen=True)
 class Area:
     code: str
@@ -42,6 +46,26 @@ class Area:
     @cached_property
     def prepared(self) -> PreparedGeometry:
         return self.shape.prepared
+
+    def ban_at(self, x: float, y: float) -> int:
+        """The 番 of a home: the cell, counted row by row from the south-west, of a 6 × 5 grid
+        over the town's extent, so that neighbours share a 番 as they do on a real map."""
+        xmin, ymin, xmax, ymax = self.shape.extent
+        column = min(int((x - xmin) / (xmax - xmin) * BAN_COLUMNS), BAN_COLUMNS - 1)
+        row = min(int((y - ymin) / (ymax - ymin) * BAN_ROWS), BAN_ROWS - 1)
+        return row * BAN_COLUMNS + max(column, 0) + 1
+
+    def ban_centre(self, ban: int) -> tuple[float, float]:
+        """The middle of a 番's cell, or a point on the town when that falls outside it."""
+        xmin, ymin, xmax, ymax = self.shape.extent
+        column, row = (ban - 1) % BAN_COLUMNS, (ban - 1) // BAN_COLUMNS
+        spot = Point(
+            xmin + (column + 0.5) * (xmax - xmin) / BAN_COLUMNS,
+            ymin + (row + 0.5) * (ymax - ymin) / BAN_ROWS,
+        )
+        if not self.prepared.contains(spot):
+            spot = self.shape.point_on_surface
+        return spot.x, spot.y
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from registry.demo.layout import Ground
+from registry.demo.layout import Area, Ground
 
 # Everything is dated from one fixed day, so that the same seed gives the same town whatever
 # the day it is built on.
@@ -129,8 +129,11 @@ class Names:
         return str(pair[0])
 
 
-def address(rng: random.Random, town: str) -> str:
-    return f"支えあい市{town}{rng.randint(1, 30)}番{rng.randint(1, 25)}号"
+def address(rng: random.Random, area: Area, home: tuple[float, float]) -> str:
+    """The 番 from where the home stands (the town's address reference places it there); the
+    draw it once came from is still made, so that the rest of a seed's town stays the same."""
+    rng.randint(1, 30)
+    return f"支えあい市{area.name}{area.ban_at(*home)}番{rng.randint(1, 25)}号"
 
 
 def landline(rng: random.Random) -> str:
@@ -204,7 +207,7 @@ def _needs(rng: random.Random, profile: str) -> tuple[list[str], str, int]:
 
 
 def make_person(
-    rng: random.Random, names: Names, number: int, home: tuple[float, float], town: str
+    rng: random.Random, names: Names, number: int, home: tuple[float, float], area: Area
 ) -> PersonRow:
     sex = str(pick(rng, (("female", 0.6), ("male", 0.39), ("other", 0.01))))
     name, kana, family = names.person(sex)
@@ -254,7 +257,7 @@ def make_person(
         kana=kana,
         birth_date=birth_date,
         sex=sex,
-        address=address(rng, town),
+        address=address(rng, area, home),
         phone=landline(rng) if rng.random() < 0.9 else "",
         x=home[0],
         y=home[1],
@@ -333,7 +336,7 @@ ROLES = (
 
 
 def make_supporter(
-    rng: random.Random, names: Names, number: int, home: tuple[float, float], town: str
+    rng: random.Random, names: Names, number: int, home: tuple[float, float], area: Area
 ) -> SupporterRow:
     sex = str(pick(rng, (("female", 0.5), ("male", 0.5))))
     name, kana, _ = names.person(sex)
@@ -344,7 +347,7 @@ def make_supporter(
         external_id=f"S-{number:06d}",
         name=name,
         kana=kana,
-        address=address(rng, town),
+        address=address(rng, area, home),
         phone=mobile(rng),
         x=home[0],
         y=home[1],

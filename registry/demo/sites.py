@@ -67,7 +67,7 @@ def make_shelter(rng: random.Random, ground: Ground, number: int) -> ShelterRow:
     return ShelterRow(
         external_id=f"{MUNICIPALITY_CODE}{number:09d}",
         name=name,
-        address=address(rng, area.name),
+        address=address(rng, area, (x, y)),
         x=x,
         y=y,
         kind=kind,

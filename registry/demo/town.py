@@ -50,13 +50,13 @@ def build_town(
     person_rows = []
     for number in range(1, people + 1):
         home = households.home()
-        person_rows.append(make_person(rng, names, number, home, ground.area_at(*home).name))
+        person_rows.append(make_person(rng, names, number, home, ground.area_at(*home)))
         if number % 20_000 == 0:
             say(f"people: {number:,} of {people:,}")
     supporter_rows = []
     for number in range(1, supporters + 1):
         home = households.home()
-        supporter_rows.append(make_supporter(rng, names, number, home, ground.area_at(*home).name))
+        supporter_rows.append(make_supporter(rng, names, number, home, ground.area_at(*home)))
     say(f"supporters: {supporters:,}")
     shelter_rows = [make_shelter(rng, ground, number) for number in range(1, shelters + 1)]
     say(f"shelters: {shelters:,}")

@@ -19,6 +19,13 @@ from registry.importers.cells import (
     Text,
 )
 from registry.importers.columns import Column, Row, Schema, duplicates
+from registry.importers.placing import (
+    PLACED_COLUMN,
+    check_coordinate_columns,
+    place_homes,
+    placeable,
+    placed_note,
+)
 from registry.importers.problems import InvalidRows, Problem
 from registry.importers.staging import Upsert, count_changes, stage_rows, write_changes
 from registry.importers.tables import read_table
@@ -70,8 +77,10 @@ SCHEMA = Schema(
         ),
         Column("address", "住所", Text(200), required=True),
         Column("phone", "電話番号", Phone(), default=""),
-        Column("lat", "緯度", Coordinate("latitude"), required=True),
-        Column("lon", "経度", Coordinate("longitude"), required=True),
+        # Optional once the address reference is loaded: registry/importers/placing.py.
+        Column("lat", "緯度", Coordinate("latitude")),
+        Column("lon", "経度", Coordinate("longitude")),
+        PLACED_COLUMN,
         Column("neighbourhood", "町内会", Text(32)),
         Column("reasons", "避難支援等を必要とする事由", KeyList(Reason.values), required=True),
         Column("mobility", "移動", Key(Mobility.values), required=True),
@@ -109,6 +118,7 @@ UPSERT = Upsert(
         ("address", "text"),
         ("phone", "text"),
         ("location", "geography"),
+        ("placed", "text"),
         ("neighbourhood_id", "bigint"),
         ("reasons", "varchar(32)[]"),
         ("mobility", "text"),
@@ -147,6 +157,7 @@ UPSERT = Upsert(
 
 def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
     table = read_table(path)
+    check_coordinate_columns(set(SCHEMA.locate(table.header)))
     rows, problems = SCHEMA.parse(table)
     problems += duplicates(rows, "id") + unknown_neighbourhoods(rows)
     for row in rows:
@@ -161,8 +172,9 @@ def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
             problems.append(
                 Problem(row.line, missing, _("an emergency contact needs a name and a phone"))
             )
+    problems += place_homes(placeable(rows, problems), Person)
     if problems:
-        raise InvalidRows(problems)
+        raise InvalidRows(sorted(problems, key=lambda problem: problem.line))
     return Parsed(table_format(table), rows)
 
 
@@ -173,7 +185,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
         (
             (
                 v["id"], v["name"], v["kana"], v["birth_date"], v["sex"], v["address"], v["phone"],
-                point_ewkt(v["lon"], v["lat"]), codes.get(v["neighbourhood"] or ""), v["reasons"],
+                point_ewkt(v["lon"], v["lat"]), v["placed"], codes.get(v["neighbourhood"] or ""),
+                v["reasons"],
                 v["mobility"], v["lives_alone"], v["medical_devices"], v["communication"],
                 v["consent"], v["consent_date"], v["status"], v["notes"],
                 *(v[key] for key in MEDICAL_CONTACTS),
@@ -195,7 +208,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
     # The city's day, not the server's: a status changed at 8 a.m. in Tokyo is dated that day.
     changed = write_changes(UPSERT, {"import_id": import_id, "today": timezone.localdate()})
     _write_contacts(changed)
-    return Outcome(counts, left_list=left_list)
+    note = placed_note(parsed.rows)
+    return Outcome(counts, left_list=left_list, notes=[note] if note else [])
 
 
 def _write_contacts(changed: list[str]) -> None:
@@ -245,6 +259,7 @@ def export_rows(user: Any = None) -> list[dict[str, Any]]:
                 "phone": person.phone,
                 "lat": person.location.y,
                 "lon": person.location.x,
+                "placed": person.placed,
                 "neighbourhood": person.neighbourhood.code if person.neighbourhood else "",
                 "reasons": person.reasons,
                 "mobility": person.mobility,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise, StrPromise
 
 from registry.audit import audit_record
-from registry.importers import areas, persons, shelters, supporters
+from registry.importers import addresses, areas, persons, shelters, supporters
 from registry.importers.problems import InvalidRows, Problem, lazy_text
 from registry.importers.staging import Counts
 from registry.importers.writing import Outcome, Parsed
@@ -42,6 +42,7 @@ IMPORTERS: dict[str, Importer] = {
     ImportKind.SHELTERS: Importer(shelters.read, shelters.write),
     ImportKind.HAZARDS: Importer(areas.read_hazards, areas.write_hazards),
     ImportKind.NEIGHBOURHOODS: Importer(areas.read_neighbourhoods, areas.write_neighbourhoods),
+    ImportKind.ADDRESSES: Importer(addresses.read, addresses.write),
 }
 
 Progress = Callable[[str], None]
@@ -54,6 +55,7 @@ KIND_IN_SUMMARY: dict[str, StrPromise] = {
     ImportKind.SHELTERS: pgettext_lazy("import summary", "shelters"),
     ImportKind.HAZARDS: pgettext_lazy("import summary", "hazards"),
     ImportKind.NEIGHBOURHOODS: pgettext_lazy("import summary", "neighbourhoods"),
+    ImportKind.ADDRESSES: pgettext_lazy("import summary", "addresses"),
 }
 
 

@@ -18,6 +18,13 @@ from registry.importers.cells import (
     Text,
 )
 from registry.importers.columns import Column, Row, Schema, duplicates
+from registry.importers.placing import (
+    PLACED_COLUMN,
+    check_coordinate_columns,
+    place_homes,
+    placeable,
+    placed_note,
+)
 from registry.importers.problems import InvalidRows, Problem
 from registry.importers.staging import Upsert, count_changes, stage_rows, write_changes
 from registry.importers.tables import read_table
@@ -40,8 +47,10 @@ SCHEMA = Schema(
         Column("kana", "フリガナ", Kana(), default=""),
         Column("address", "住所", Text(200), required=True),
         Column("phone", "電話番号", Phone(), default=""),
-        Column("lat", "緯度", Coordinate("latitude"), required=True),
-        Column("lon", "経度", Coordinate("longitude"), required=True),
+        # Optional once the address reference is loaded: registry/importers/placing.py.
+        Column("lat", "緯度", Coordinate("latitude")),
+        Column("lon", "経度", Coordinate("longitude")),
+        PLACED_COLUMN,
         Column("neighbourhood", "町内会", Text(32)),
         Column("role", "区分", Key(SupporterRole.values), default=SupporterRole.NEIGHBOUR.value),
         Column("capacity", "支援可能人数", Integer(minimum=0, maximum=100), default=1),
@@ -64,6 +73,7 @@ UPSERT = Upsert(
         ("address", "text"),
         ("phone", "text"),
         ("location", "geography"),
+        ("placed", "text"),
         ("neighbourhood_id", "bigint"),
         ("role", "text"),
         ("capacity", "smallint"),
@@ -82,13 +92,15 @@ UPSERT = Upsert(
 
 def read(path: Path, options: dict[str, Any]) -> Parsed[Row]:
     table = read_table(path)
+    check_coordinate_columns(set(SCHEMA.locate(table.header)))
     rows, problems = SCHEMA.parse(table)
     problems += duplicates(rows, "id") + unknown_neighbourhoods(rows)
     for row in rows:
         if row.values.get("available") == []:
             problems.append(Problem(row.line, "available", _("give at least one time slot")))
+    problems += place_homes(placeable(rows, problems), Supporter)
     if problems:
-        raise InvalidRows(problems)
+        raise InvalidRows(sorted(problems, key=lambda problem: problem.line))
     return Parsed(table_format(table), rows)
 
 
@@ -99,7 +111,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
         (
             (
                 v["id"], v["name"], v["kana"], v["address"], v["phone"],
-                point_ewkt(v["lon"], v["lat"]), codes.get(v["neighbourhood"] or ""), v["role"],
+                point_ewkt(v["lon"], v["lat"]), v["placed"], codes.get(v["neighbourhood"] or ""),
+                v["role"],
                 v["capacity"], v["available"], v["can_push_wheelchair"], v["can_carry"],
                 v["has_car"], v["birth_year"], v["email"],
             )
@@ -109,7 +122,8 @@ def write(parsed: Parsed[Row], import_id: int, options: dict[str, Any]) -> Outco
     place_staged_homes(UPSERT)
     counts = count_changes(UPSERT)
     write_changes(UPSERT, {"import_id": import_id})
-    return Outcome(counts)
+    note = placed_note(parsed.rows)
+    return Outcome(counts, notes=[note] if note else [])
 
 
 def export_rows(user: Any = None) -> list[dict[str, Any]]:
@@ -123,6 +137,7 @@ def export_rows(user: Any = None) -> list[dict[str, Any]]:
             "phone": s.phone,
             "lat": s.location.y,
             "lon": s.location.x,
+            "placed": s.placed,
             "neighbourhood": s.neighbourhood.code if s.neighbourhood else "",
             "role": s.role,
             "capacity": s.capacity,

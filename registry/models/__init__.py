@@ -1,6 +1,7 @@
 """The registry: who needs help, who helps, where to go, and where the danger is."""
 
 from registry.models.access import AccessScope, EmergencyDisclosure
+from registry.models.addresses import AddressLevel, AddressPoint
 from registry.models.areas import HazardArea, Neighbourhood
 from registry.models.audit import AuditAction, AuditEntry
 from registry.models.imports import ImportKind, ImportRecord
@@ -10,6 +11,8 @@ from registry.models.supporters import Supporter
 
 __all__ = [
     "AccessScope",
+    "AddressLevel",
+    "AddressPoint",
     "AuditAction",
     "AuditEntry",
     "EmergencyContact",

@@ -111,3 +111,12 @@ class ShelterKind(models.TextChoices):
     EMERGENCY_SITE = "emergency_site", _("Designated emergency evacuation site")
     SHELTER = "shelter", _("Designated shelter")
     WELFARE_SHELTER = "welfare_shelter", _("Welfare shelter")
+
+
+class Placed(models.TextChoices):
+    """How a home's point was found (persons.csv and supporters.csv `placed` [位置の由来])."""
+
+    GIVEN = "given", _("Coordinates from the file")
+    BLOCK = "block", _("From the address, at its block (街区)")
+    TOWN = "town", _("From the address, at its town's point (approximate)")
+    HAND = "hand", _("Placed by hand on the map")

@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     SHELTERS = "shelters", _("shelters")
     HAZARDS = "hazards", _("hazard areas")
     NEIGHBOURHOODS = "neighbourhoods", _("neighbourhoods")
+    ADDRESSES = "addresses", _("address reference")
 
 
 class ImportRecord(models.Model):

@@ -31,6 +31,7 @@ from registry.models.choices import (
     MedicalDevice,
     Mobility,
     PersonStatus,
+    Placed,
     Reason,
     Sex,
 )
@@ -153,6 +154,13 @@ class Person(models.Model):
     # Geography: distances and reach in metres on the ellipsoid. Default GiST index: serves
     # the planner's "who lives within reach" search.
     location = models.PointField(_("home"), geography=True, srid=4326)
+    # How the point was found: given in the file, placed from the address (block or town
+    # point), or by an officer's hand on the map. The database default lets bulk loads that
+    # name no placement (the demo's COPY) write rows.
+    placed = models.CharField(
+        _("placed"), max_length=8, choices=Placed.choices, default=Placed.GIVEN,
+        db_default=Placed.GIVEN,
+    )  # fmt: skip
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name=_("neighbourhood"),

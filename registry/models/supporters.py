@@ -7,7 +7,7 @@ from django.db.models.lookups import Range
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.areas import Neighbourhood, inside_hazard
-from registry.models.choices import SupporterRole, TimeSlot
+from registry.models.choices import Placed, SupporterRole, TimeSlot
 from registry.models.fields import inside_japan, key_list, only_keys
 from registry.models.imports import last_import_field
 from registry.models.people import Person
@@ -40,6 +40,13 @@ class Supporter(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True, default="", db_default="")
     # Geography, default GiST index: serves the "supporters within 500 m" search.
     location = models.PointField(_("home"), geography=True, srid=4326)
+    # How the point was found: given in the file, placed from the address (block or town
+    # point), or by an officer's hand on the map. The database default lets bulk loads that
+    # name no placement (the demo's COPY) write rows.
+    placed = models.CharField(
+        _("placed"), max_length=8, choices=Placed.choices, default=Placed.GIVEN,
+        db_default=Placed.GIVEN,
+    )  # fmt: skip
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         verbose_name=_("neighbourhood"),

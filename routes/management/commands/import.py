@@ -1,4 +1,5 @@
-"""`python manage.py import persons|supporters|shelters|hazards|neighbourhoods|roads FILE`.
+"""`python manage.py import persons|supporters|shelters|hazards|neighbourhoods|addresses|roads
+FILE`.
 
 It lives with the streets (`routes`), the highest layer whose files it reads; the registry's
 kinds go through the registry's importers as before."""
