@@ -171,6 +171,8 @@ demo() {
     database
     "$PY" manage.py migrate --no-input -v 0
     "$PY" manage.py make_demo_town --if-empty
+    # The town's own address reference (位置参照情報), so that its files import without coordinates.
+    "$PY" manage.py make_demo_addresses --if-empty
     "$PY" manage.py make_demo_streets --if-empty
     "$PY" manage.py plan --hazard flood --slot weekday_night --if-none >/dev/null
     "$PY" manage.py plan --hazard landslide --slot weekend_day --if-none >/dev/null
