@@ -20,7 +20,9 @@ from registry.queue.failures import failure_reason
 LOCK_CLASS = 7305
 
 
-@task
+# A city's print is hundreds of tasks; a plan run, an import or a drill's e-mail started while
+# it prints goes before its remaining bundles (higher priorities are taken first).
+@task(priority=-10)
 def print_part(part_id: int) -> int:
     print_part_run(part_id)
     return part_id

@@ -145,3 +145,19 @@ def test_a_bundle_whose_worker_died_too_often_fails_with_the_reason(town):
     download = as_user("officer").get(reverse("print_job_zip", args=[job.pk]))
     archive = unzip(download)
     assert len(archive.namelist()) == AREAS - 1
+
+
+def test_a_plan_run_queued_behind_a_city_print_goes_first(town):
+    from planner.models import PlanRun, RunStatus
+
+    job = start_city_print()
+    as_user("officer").post(reverse("runs"), {"hazard": "flood", "slot": "weekend_day"})
+    run = PlanRun.objects.get(status=RunStatus.QUEUED)
+
+    with worker("--once") as process:
+        process.wait(timeout=180)
+
+    run.refresh_from_db()
+    parts = PrintPart.objects.filter(job=job)
+    assert run.status == RunStatus.DONE and parts.exclude(pdf=None).count() == AREAS
+    assert run.finished_at < min(part.finished_at for part in parts)
