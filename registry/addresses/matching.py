@@ -30,6 +30,7 @@ per character), or the blocks of its town.
 
 import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ _LEADING_NUMBER = re.compile(r"([0-9]+)(?:-|$)")
 _CHOME_AS_NUMBER = re.compile(r"^([^0-9]+?)([0-9]+)-(?=[0-9])")
 _KOAZA = re.compile(r"字[^0-9-]*-?")
 _BLOCK_NUMBER = re.compile(r"-?([0-9]+)")
+_NUMBER_RUN = re.compile(r"[0-9]+(?:-[0-9]+)*")
+# A number (any script) followed by 番 or 番地, not by 番町/番丁 (part of a town's name).
+_BAN_WRITTEN = re.compile(r"[0-9一二三四五六七八九十百千〇]番(?!町|丁)")
 
 
 class ReferenceRow(NamedTuple):
@@ -211,23 +215,26 @@ class Reference:
         """The block point of the address, else its town point, else why not (module
         docstring). `city_hint` stands for the city when the address names none."""
         text = normalise(address)
+        # Normalising writes 3番3号 as 3-3; whether the address named a 番 (not a 丁目) is read
+        # first: "清水町3番3号" is block 3 of 清水町 even where 清水町三丁目 exists.
+        ban_written = bool(_BAN_WRITTEN.search(unicodedata.normalize("NFKC", address)))
         _, text = self._prefectures.split(text)
         city, text = self._city_names.split(text)
         if city is None and city_hint in self.cities:
             city = city_hint
         cities = frozenset((city,)) if city is not None else self.cities
         text = strip_town_prefix(text)
-        found = self._find(text, cities)
+        found = self._find(text, cities, ban_written)
         if not found and (chome := _CHOME_AS_NUMBER.sub(r"\1\2丁目", text, count=1)) != text:
             # "本町3-12-5" where the reference publishes 本町3丁目 and no 本町.
-            found = self._find(chome, cities)
+            found = self._find(chome, cities, ban_written)
         if not found:
             return NotPlaced("unknown", self._town_candidates(text, cities))
         if len(found) > 1:
             return NotPlaced("ambiguous", tuple(_label(each) for each in found)[:MAX_CANDIDATES])
         return _placement(found[0])
 
-    def _find(self, text: str, cities: frozenset[str]) -> list[_Found]:
+    def _find(self, text: str, cities: frozenset[str], ban_written: bool = False) -> list[_Found]:
         """The towns (one per city) whose key is the longest that `text` starts with and
         ends at a boundary, with the block number that follows."""
         for length in range(min(len(text), self._longest), 0, -1):
@@ -239,18 +246,42 @@ class Reference:
             if not towns or (NAME_CHARACTER.match(after) and not after.startswith("字")):
                 continue
             return sorted(
-                (self._block_of(town, after, cities) for town in towns),
+                (
+                    found
+                    for town in towns
+                    for found in self._block_of(town, after, cities, ban_written)
+                ),
                 key=lambda found: found.town.city,
             )
         return []
 
-    def _block_of(self, town: _Town, after: str, cities: frozenset[str]) -> _Found:
+    def _block_of(
+        self, town: _Town, after: str, cities: frozenset[str], ban_written: bool
+    ) -> list[_Found]:
+        """The block the text after the town names: one, or two when hyphens alone leave it
+        open whether the first number is a 丁目 or the town's own 番 and both are published."""
+        own = self._own_block(town, after)
         chome = _LEADING_NUMBER.match(after)
-        if chome:
-            # "本町3-12-5" where the reference publishes 本町3丁目.
-            by_city = self._towns.get(f"{town.key}{chome.group(1)}丁目", {})
-            if town.city in by_city and town.city in cities:
-                town, after = by_city[town.city], after[chome.end() :]
+        if chome is None or ban_written:
+            return [own]
+        # "本町3-12-5" where the reference publishes 本町3丁目.
+        by_city = self._towns.get(f"{town.key}{chome.group(1)}丁目", {})
+        if town.city not in by_city or town.city not in cities:
+            return [own]
+        in_chome = self._own_block(by_city[town.city], after[chome.end() :])
+        # "清水町3-3" is 清水町3番3号 or 清水町三丁目3番; three numbers (3-12-1) are 丁目-番-号.
+        numbers = _NUMBER_RUN.match(after)
+        two_or_fewer = numbers is not None and numbers.group(0).count("-") < 2
+        if (
+            two_or_fewer
+            and own.block_key in town.blocks
+            and in_chome.block_key in in_chome.town.blocks
+        ):
+            return [own, in_chome]
+        return [in_chome]
+
+    @staticmethod
+    def _own_block(town: _Town, after: str) -> _Found:
         koaza = _KOAZA.match(after)
         if koaza:
             after = after[koaza.end() :]

@@ -316,3 +316,39 @@ def test_it_loads_the_reference_of_the_cities_asked_for():
     everywhere = load_reference()
     assert everywhere.cities == {"秦野市", "平塚市"}
     assert isinstance(everywhere.place("本町三丁目"), NotPlaced)
+
+
+@pytest.fixture
+def shimizu():
+    """A city with both 清水町 (its own 番) and 清水町一〜三丁目, as some cities have."""
+    return Reference(
+        [
+            block("支えあい市", "清水町", "3", 139.10, 35.10),
+            block("支えあい市", "清水町三丁目", "3", 139.20, 35.20),
+            block("支えあい市", "清水町三丁目", "12", 139.21, 35.21),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "address", ["支えあい市清水町3番3号", "清水町三番地三", "清水町３番地の３"]
+)
+def test_a_ban_written_as_such_is_the_towns_own_block_not_a_chome(shimizu, address):
+    placed = shimizu.place(address)
+
+    assert isinstance(placed, Placement) and placed.matched == "支えあい市清水町3番"
+
+
+def test_a_chome_written_as_such_is_the_chome(shimizu):
+    placed = shimizu.place("清水町3丁目3番5号")
+
+    assert isinstance(placed, Placement) and placed.matched == "支えあい市清水町三丁目3番"
+
+
+def test_hyphens_alone_are_ambiguous_where_both_readings_are_published(shimizu):
+    both = shimizu.place("清水町3-3")
+    chome_only = shimizu.place("清水町3-12-1")  # 清水町 has no block 12 of its own
+
+    assert isinstance(both, NotPlaced) and both.reason == "ambiguous"
+    assert set(both.candidates) == {"支えあい市清水町3番", "支えあい市清水町三丁目3番"}
+    assert isinstance(chome_only, Placement) and chome_only.matched == "支えあい市清水町三丁目12番"
