@@ -28,7 +28,7 @@ from planner.models import (
 from registry.access import HEALTH_FIELDS, Role, can_see_health, role_of
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
-from registry.models.choices import CommunicationNeed
+from registry.models.choices import CommunicationNeed, Placed
 
 
 def _context(
@@ -73,7 +73,24 @@ def _context(
         "contacts": person.emergency_contacts.all(),
         # Says why a person who has not consented is shown at all.
         "under_emergency": bool(emergency_hazards(person)),
+        **_placed_context(request, person),
         **agreement,
+    }
+
+
+def _placed_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    """How the home was placed, beside the address everyone on this page already sees; a
+    town's point is only near the house, and an officer may drag it there in the admin."""
+    approximate = person.placed == Placed.TOWN
+    officer = role_of(request.user) == Role.OFFICER
+    return {
+        "placed_in_words": person.get_placed_display(),
+        "placed_approximate": approximate,
+        "place_by_hand_url": (
+            reverse("admin:registry_person_change", args=[person.pk])
+            if approximate and officer
+            else ""
+        ),
     }
 
 

@@ -22,7 +22,7 @@ from planner.models import (
 from planner.scenario import walking_minutes
 from registry.access import persons_visible_to, supporters_visible_to
 from registry.models import HazardArea, Neighbourhood, Person, Shelter
-from registry.models.choices import HazardKind
+from registry.models.choices import HazardKind, Placed
 from registry.ordering import by_address
 
 MAP_MARGIN_DEG = 0.02
@@ -103,7 +103,7 @@ def map_features(
     people = list(
         persons_visible_to(user)
         .filter(neighbourhood=area, status="active")
-        .only("pk", "name", "location", "consent")
+        .only("pk", "name", "location", "consent", "placed")
     )
     for person in people:
         features.append(
@@ -115,6 +115,7 @@ def map_features(
                     "status": statuses.get(person.pk, ""),
                     "url": reverse("person", args=[person.pk])
                     + (f"?{person_query}" if person_query else ""),
+                    **_approximate(person.placed),
                 },
             )
         )
@@ -122,15 +123,26 @@ def map_features(
     for supporter in (
         supporters_visible_to(user)
         .filter(neighbourhood=area, active=True)
-        .only("pk", "name", "location")
+        .only("pk", "name", "location", "placed")
     ):
-        features.append(_feature(supporter.location, {"type": "supporter", "name": supporter.name}))
+        features.append(
+            _feature(
+                supporter.location,
+                {"type": "supporter", "name": supporter.name, **_approximate(supporter.placed)},
+            )
+        )
     for shelter in Shelter.objects.filter(location__intersects=envelope).only(
         "name", "kind", "location"
     ):
         features.append(_feature(shelter.location, {"type": "shelter", "name": shelter.name,
                                                     "kind": shelter.kind}))  # fmt: skip
     return {"type": "FeatureCollection", "features": features}, [p.pk for p in people]
+
+
+def _approximate(placed: str) -> dict[str, bool]:
+    """A home at its town's (町丁目) point is only near the house: the map marks it so. Only
+    then is the property there, so that every other marker reads as before."""
+    return {"approximate": True} if placed == Placed.TOWN else {}
 
 
 def has_routes(run: PlanRun | None, person_ids: list[int]) -> bool:

@@ -46,6 +46,8 @@ from printouts.plan_sections import destinations, signatures, supporters, whom_t
 from printouts.register_entry import register_entry_flowables
 from printouts.sheets import Destination, PlanSheet, language_in_words
 from printouts.streets import streets_within
+from registry.access import Copy
+from registry.models.choices import Placed
 
 
 def plan_flowables(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[Flowable]:
@@ -70,7 +72,10 @@ def plan_flowables(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[F
     story += _contacts(sheet, s)
     story += supporters(sheet, s)
     story += destinations(sheet, s, copy_for=copy_for)
-    story.append(KeepTogether([_p(_("Map"), s.heading), _plan_map(sheet)]))
+    note = _map_note(sheet, s, copy_for)
+    # The map gives up the note's room, so that the note never pushes the plan onto a page more.
+    shorter = 1 * mm + s.note.leading if note else 0.0
+    story.append(KeepTogether([_p(_("Map"), s.heading), _plan_map(sheet, shorter), *note]))
     # What to take in one wrapping paragraph, and who holds copies in small print: the plan of
     # one supporter and one hazard keeps to two pages.
     story += _section(_("What to take"), [_p("・" + "　・".join(_what_to_take(sheet)), s.body)], s)
@@ -260,7 +265,7 @@ def _contacts(sheet: PlanSheet, s: Styles) -> list[Flowable]:
 NEIGHBOURS = colors.Color(0.96, 0.97, 0.93)
 
 
-def _plan_map(sheet: PlanSheet) -> Flowable:
+def _plan_map(sheet: PlanSheet, shorter: float = 0.0) -> Flowable:
     markers = [Marker(sheet.home, HOME, _("The home"), size=3 * mm)]
     # A candidate's home is left out of copies that may not show their address.
     markers += [Marker(h.location, HELPER, h.name) for h in sheet.helpers if h.location]
@@ -296,7 +301,7 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
     legend.append((colors.Color(0.25, 0.55, 0.95, alpha=0.3), _hazard_area(sheet)))
     return draw_map(
         width=178 * mm,
-        height=MAP_HEIGHT_ROUTED if routes else 52 * mm,
+        height=(MAP_HEIGHT_ROUTED if routes else 52 * mm) - shorter,
         markers=markers,
         lines=lines,
         hazard_areas=sheet.hazard_areas,
@@ -307,6 +312,16 @@ def _plan_map(sheet: PlanSheet) -> Flowable:
         # through the blocks, so without a way the map is as it always was.
         streets=streets_within if routes else None,
     )
+
+
+def _map_note(sheet: PlanSheet, s: Styles, copy_for: str) -> list[Flowable]:
+    """On the officer's copy, under the map, that a home placed at its town's point is only
+    near the house: the officer can place it by hand. Other readers know the house itself."""
+    if copy_for != Copy.OFFICER or sheet.placed != Placed.TOWN:
+        return []
+    # One line in either language (the map above is shortened by exactly that).
+    note = _("The home on the map is its town's (町丁目) representative point (approximate).")
+    return [Spacer(1, 1 * mm), _p(note, s.note)]
 
 
 # A map with the way drawn is a little taller, so that the streets' names find room.

@@ -150,6 +150,8 @@ class PlanSheet:
     helpers: list[Helper]
     destinations: list[Destination]
     home: Point
+    # How the home was placed (a registry Placed key): a town's point is only near the house.
+    placed: str = ""
     hazard_areas: list[MultiPolygon] = field(default_factory=list)
     outline: MultiPolygon | None = None
     # False when the copy may not show health details: the fields above that hold them are
@@ -540,6 +542,7 @@ def _sheet(
         helpers=helpers,
         destinations=[],
         home=person.location,
+        placed=person.placed,
         hazard_areas=areas,
         outline=area.geom if area else None,
         draft=version is None,

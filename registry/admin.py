@@ -8,6 +8,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import URLPattern, path
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -31,7 +33,7 @@ from registry.models import (
     Shelter,
     Supporter,
 )
-from registry.models.choices import HazardKind, TimeSlot
+from registry.models.choices import HazardKind, Placed, TimeSlot
 from registry.models.people import PersonQuerySet
 from registry.models.supporters import SupporterQuerySet
 
@@ -130,8 +132,33 @@ def _without_health(fields: Any) -> list[Any]:
     return kept
 
 
+class PlacedHomeMixin:
+    """How a home was placed, in words beside its map, and a marker dragged on the map makes
+    the home placed by hand: an import keeps such a home while its address is unchanged. The
+    audit mixin, further along, then names both `location` and `placed` as changed."""
+
+    @admin.display(description=_("placed"))
+    def placed_in_words(self, obj: Any) -> SafeString | str:
+        if obj is None or not obj.pk:
+            return "—"
+        if obj.placed == Placed.TOWN:
+            return format_html(
+                '{}<div class="help">{}</div>',
+                obj.get_placed_display(),
+                _("Approximate: drag the marker to the house."),
+            )
+        return str(obj.get_placed_display())
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # The map widget compares points with a tolerance: a save that did not move the
+        # marker leaves the placement alone. A home added here is put on the map by hand too.
+        if "location" in form.changed_data:
+            obj.placed = Placed.HAND
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+
 @admin.register(Person)
-class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
+class PersonAdmin(PlacedHomeMixin, AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     role_access = {Role.OFFICER: ALL, Role.ASSOCIATION: VIEW, Role.COMMISSIONER: VIEW}
     list_display = [
         "external_id",
@@ -153,14 +180,17 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     search_fields = ["external_id", "name", "kana", "address"]
     list_select_related = ["neighbourhood"]
     autocomplete_fields = ["neighbourhood"]
-    readonly_fields = ["created_at", "updated_at", "last_import"]
+    readonly_fields = ["placed_in_words", "created_at", "updated_at", "last_import"]
     inlines = [EmergencyContactInline]
     fieldsets = [
         (
             _("Identity (required by law)"),
             {"fields": ["external_id", "name", "kana", "birth_date", "sex", "address", "phone"]},
         ),
-        (_("Home and neighbourhood"), {"fields": ["location", "neighbourhood", "place_in_home"]}),
+        (
+            _("Home and neighbourhood"),
+            {"fields": ["location", "placed_in_words", "neighbourhood", "place_in_home"]},
+        ),
         (
             _("Needs"),
             {
@@ -237,7 +267,7 @@ class PersonAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
+class SupporterAdmin(PlacedHomeMixin, AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     # Associations keep their own supporter lists; commissioners look.
     role_access = {
         Role.OFFICER: ALL,
@@ -268,7 +298,7 @@ class SupporterAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
     search_fields = ["external_id", "name", "kana", "address"]
     list_select_related = ["neighbourhood"]
     autocomplete_fields = ["neighbourhood", "person"]
-    readonly_fields = ["created_at", "updated_at", "last_import"]
+    readonly_fields = ["placed_in_words", "created_at", "updated_at", "last_import"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Supporter]:
         queryset = super().get_queryset(request)
@@ -280,7 +310,14 @@ class SupporterAdmin(AuditedAdminMixin, RoleAccessMixin, LeafletGeoAdmin):
         return self.autocomplete_fields if role_of(request.user) == Role.OFFICER else []
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
-        return None if role_of(request.user) == Role.OFFICER else ["person"]
+        # How the home was placed is shown in words, and set by moving the marker.
+        return ["placed"] if role_of(request.user) == Role.OFFICER else ["placed", "person"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The placement in words right under the home's map, not among the dates at the end."""
+        fields = [name for name in super().get_fields(request, obj) if name != "placed_in_words"]
+        at = fields.index("location") + 1 if "location" in fields else len(fields)
+        return [*fields[:at], "placed_in_words", *fields[at:]]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "neighbourhood" and role_of(request.user) != Role.OFFICER:

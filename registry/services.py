@@ -14,6 +14,7 @@ from registry.models import (
     Shelter,
     Supporter,
 )
+from registry.models.choices import Placed
 
 
 def neighbourhood_of_point_sql(point: str) -> str:
@@ -73,6 +74,11 @@ def supporter_save(
     the log is read by auditors, who see no personal values)."""
     created = supporter.pk is None
     supporter.neighbourhood = neighbourhood
+    if "location" in changed:
+        # The marker was put on the house by hand: a later import without coordinates keeps it
+        # there while the address stays the same.
+        supporter.placed = Placed.HAND
+        changed = [*changed, "placed"]
     supporter.save()
     audit_record(
         action=AuditAction.CREATE if created else AuditAction.CHANGE,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from registry.management.commands.create_user import user_create_with_role
-from registry.models import Supporter
+from registry.models import AuditEntry, Supporter
 from tests.clients import PASSWORD, as_user
 from tests.factories import (
     at,
@@ -163,3 +163,22 @@ def test_the_retire_page_names_no_one_the_association_may_not_see():
         assert "本 見子" in html
         assert "隣 秘子" not in html
         assert "ほかに、ここでは表示できない方が1人" in html
+
+
+def test_a_marker_moved_on_the_page_is_a_home_placed_by_hand(area):
+    helper = Supporter.objects.get(external_id="S1")
+    Supporter.objects.filter(pk=helper.pk).update(placed="town")
+    client = as_user("association")
+    kept = supporter_form(external_id="S1", name="佐藤 一郎", address=helper.address,
+                          location=helper.location.geojson)  # fmt: skip
+
+    client.post(reverse("supporter_edit", args=["N1", helper.pk]), {**kept, "phone": "090-1"})
+    helper.refresh_from_db()
+    assert helper.placed == "town"  # the marker stayed: still the town's point
+    client.post(reverse("supporter_edit", args=["N1", helper.pk]), supporter_form(
+        external_id="S1", name="佐藤 一郎", address=helper.address))  # fmt: skip
+
+    helper.refresh_from_db()
+    assert helper.placed == "hand" and round(helper.location.x, 4) == 139.3201
+    entry = AuditEntry.objects.filter(model="registry.supporter").order_by("-pk").first()
+    assert entry is not None and {"location", "placed"} <= set(entry.detail["changed"])

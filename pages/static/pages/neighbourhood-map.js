@@ -56,14 +56,29 @@
         const type = feature.properties.type;
         if (!["person", "supporter", "shelter"].includes(type)) continue;
         const [lon, lat] = feature.geometry.coordinates;
+        // A home at its town's point (町丁目) is only near the house: a dark dashed outline.
+        const approximate = feature.properties.approximate === true;
+        const outline = approximate ? { weight: 2, color: "#14161a", dashArray: "3 3" } : { weight: 1, color: "#fff" };
         const marker = type === "shelter"
           ? L.marker([lat, lon])
-          : L.circleMarker([lat, lon], { radius: type === "person" ? 8 : 6, weight: 1, color: "#fff", fillOpacity: 0.9,
+          : L.circleMarker([lat, lon], { radius: type === "person" ? 8 : 6, ...outline, fillOpacity: 0.9,
               fillColor: type === "person" ? colours[feature.properties.status] : "#0b4a8b" });
         // Built as elements, never as HTML text, so that a name can never become markup.
-        const popup = document.createElement(feature.properties.url ? "a" : "span");
-        popup.textContent = feature.properties.name;
-        if (feature.properties.url) popup.href = feature.properties.url;
+        const name = document.createElement(feature.properties.url ? "a" : "span");
+        name.textContent = feature.properties.name;
+        if (feature.properties.url) name.href = feature.properties.url;
+        let popup = name;
+        if (approximate) {
+          popup = document.createElement("span");
+          const note = document.createElement("small");
+          note.className = "approximate";
+          note.textContent = element.dataset.labelApproximate || "Approximate position";
+          popup.append(name, document.createElement("br"), note);
+          const legend = document.getElementById("legend-approximate");
+          if (legend) legend.style.display = "";
+          marker.bindTooltip(note.textContent);
+          element.dataset.approximate = String(Number(element.dataset.approximate || 0) + 1);
+        }
         marker.bindPopup(popup);
         marker.addTo(layers[type]);
         element.dataset.markers = String(Number(element.dataset.markers || 0) + 1);
