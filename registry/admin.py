@@ -145,14 +145,18 @@ class PlacedHomeMixin:
             return format_html(
                 '{}<div class="help">{}</div>',
                 obj.get_placed_display(),
-                _("Approximate: drag the marker to the house."),
+                _(
+                    "Approximate: press the map's edit button (the pencil), drag the marker to "
+                    "the house, press the map's Save, then save this page."
+                ),
             )
         return str(obj.get_placed_display())
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # The map widget compares points with a tolerance: a save that did not move the
         # marker leaves the placement alone. A home added here is put on the map by hand too.
-        if "location" in form.changed_data:
+        # (Without a form, as when code saves through the admin, nothing was dragged.)
+        if form is not None and "location" in form.changed_data:
             obj.placed = Placed.HAND
         super().save_model(request, obj, form, change)  # type: ignore[misc]
 

@@ -48,7 +48,7 @@ from registry.addresses.normalise import (
 Level = Literal["block", "town"]
 MAX_CANDIDATES = 3
 # Below this similarity a published address is no help to whoever fixes the row.
-CANDIDATE_CUTOFF = 0.6
+CANDIDATE_CUTOFF = 0.5  # a one-character slip in a two-character name (旭待 for 旭町) is 0.5
 # Towns sharing most characters with the address, compared by difflib afterwards.
 CANDIDATE_POOL = 12
 _UNINDEXED = frozenset("0123456789-丁目")
@@ -58,6 +58,7 @@ _CHOME_AS_NUMBER = re.compile(r"^([^0-9]+?)([0-9]+)-(?=[0-9])")
 _KOAZA = re.compile(r"字[^0-9-]*-?")
 _BLOCK_NUMBER = re.compile(r"-?([0-9]+)")
 _NUMBER_RUN = re.compile(r"[0-9]+(?:-[0-9]+)*")
+_CHOME_WRITTEN = re.compile(r"[0-9]+丁目")
 # A number (any script) followed by 番 or 番地, not by 番町/番丁 (part of a town's name).
 _BAN_WRITTEN = re.compile(r"[0-9一二三四五六七八九十百千〇]番(?!町|丁)")
 
@@ -260,6 +261,10 @@ class Reference:
     ) -> list[_Found]:
         """The block the text after the town names: one, or two when hyphens alone leave it
         open whether the first number is a 丁目 or the town's own 番 and both are published."""
+        if _CHOME_WRITTEN.match(after):
+            # A 丁目 the reference does not publish (its longest town key would have taken a
+            # published one): its 番 cannot be told from another 丁目's, so the town's point.
+            return [_Found(town, "")]
         own = self._own_block(town, after)
         chome = _LEADING_NUMBER.match(after)
         if chome is None or ban_written:
@@ -267,7 +272,9 @@ class Reference:
         # "本町3-12-5" where the reference publishes 本町3丁目.
         by_city = self._towns.get(f"{town.key}{chome.group(1)}丁目", {})
         if town.city not in by_city or town.city not in cities:
-            return [own]
+            # Three numbers (3-12-5) read as 丁目-番-号: a 丁目 not published, the town's point.
+            run = _NUMBER_RUN.match(after)
+            return [_Found(town, "")] if run and run.group(0).count("-") >= 2 else [own]
         in_chome = self._own_block(by_city[town.city], after[chome.end() :])
         # "清水町3-3" is 清水町3番3号 or 清水町三丁目3番; three numbers (3-12-1) are 丁目-番-号.
         numbers = _NUMBER_RUN.match(after)

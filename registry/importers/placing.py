@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from registry.addresses.matching import NotPlaced, Reference
+from registry.addresses.normalise import normalise
 from registry.addresses.selectors import load_reference
 from registry.importers.cells import Key
 from registry.importers.columns import Column, Row
@@ -59,7 +60,8 @@ def _from_addresses(rows: list[Row], model: type[models.Model]) -> list[Problem]
     for row in rows:
         values = row.values
         kept = by_hand.get(values["id"])
-        if kept is not None and kept[0] == values["address"]:
+        # The same address written another way (３番 for 3番) is the same address.
+        if kept is not None and normalise(kept[0]) == normalise(values["address"]):
             values["lon"], values["lat"], values["placed"] = kept[1].x, kept[1].y, Placed.HAND
             continue
         if reference is None:
@@ -69,7 +71,7 @@ def _from_addresses(rows: list[Row], model: type[models.Model]) -> list[Problem]
             continue
         found = reference.place(values["address"], settings.ADDRESS_CITY or None)
         if isinstance(found, NotPlaced):
-            problems.append(Problem(row.line, "address", _not_placed(found)))
+            problems.append(Problem(row.line, "address", _not_placed(found, values["address"])))
             continue
         values["lon"], values["lat"], values["placed"] = found.lon, found.lat, found.level
     return problems
@@ -81,15 +83,22 @@ _NO_REFERENCE = _(
 )
 
 
-def _not_placed(found: NotPlaced) -> StrOrPromise:
+def _not_placed(found: NotPlaced, address: str) -> StrOrPromise:
     close = "、".join(found.candidates)
     if found.reason == "ambiguous":
-        return lazy_text(_("matches several places equally: %(places)s"), places=close)
+        return lazy_text(
+            _("%(address)s matches several places equally: %(places)s"),
+            address=repr(address), places=close,
+        )  # fmt: skip
     if close:
         return lazy_text(
-            _("no place in the address reference matches; the closest: %(places)s"), places=close
-        )
-    return _("no place in the address reference matches")
+            _("no place in the address reference matches %(address)s; the closest: %(places)s"),
+            address=repr(address), places=close,
+        )  # fmt: skip
+    return lazy_text(
+        _("no place in the address reference matches %(address)s (is its city loaded?)"),
+        address=repr(address),
+    )
 
 
 def placed_note(rows: list[Row]) -> StrOrPromise | None:

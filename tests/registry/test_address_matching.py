@@ -352,3 +352,26 @@ def test_hyphens_alone_are_ambiguous_where_both_readings_are_published(shimizu):
     assert isinstance(both, NotPlaced) and both.reason == "ambiguous"
     assert set(both.candidates) == {"支えあい市清水町3番", "支えあい市清水町三丁目3番"}
     assert isinstance(chome_only, Placement) and chome_only.matched == "支えあい市清水町三丁目12番"
+
+
+def test_an_unpublished_chome_goes_to_the_towns_point_never_to_a_block_of_its_number():
+    reference = Reference(
+        [
+            town("支えあい市", "緑町", 139.30, 35.30),
+            block("支えあい市", "緑町", "3", 139.31, 35.31),
+            block("支えあい市", "緑町", "21", 139.32, 35.32),
+        ]
+    )
+
+    for address in ("支えあい市緑町三丁目21番24号", "緑町3-21-24"):
+        placed = reference.place(address)
+        assert isinstance(placed, Placement) and placed.level == "town", address
+    assert reference.place("緑町21-24") == Placement("block", 139.32, 35.32, "支えあい市緑町21番")
+
+
+def test_a_one_character_slip_in_a_short_town_name_is_offered():
+    reference = Reference([town("支えあい市", "旭町", 139.3, 35.3)])
+
+    missed = reference.place("支えあい市旭待5番")
+
+    assert isinstance(missed, NotPlaced) and missed.candidates == ("支えあい市旭町",)

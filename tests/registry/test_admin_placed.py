@@ -74,7 +74,7 @@ def test_it_shows_how_the_home_was_placed_beside_the_map(officer_client, area, m
     html = officer_client.get(url).content.decode()
 
     assert "住所から（町丁目の代表点・おおよそ）" in html
-    assert "おおよその位置です。マーカーを自宅までドラッグしてください。" in html
+    assert "地図の編集ボタン（鉛筆）を押してマーカーを自宅までドラッグし" in html
     # In words beside the map, never as a choice to pick.
     assert html.index('id="id_location-map"') < html.index("住所から（町丁目の代表点・おおよそ）")
     assert 'name="placed"' not in html
