@@ -22,7 +22,6 @@ the same run.
 import argparse
 import csv
 import dataclasses
-import os
 import random
 import re
 import tempfile
@@ -33,7 +32,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from bench.setup import machine, peak_rss_mb
+from bench.setup import django_on_bench_database, machine, peak_rss_mb
 
 BENCH_DATABASE = "sasaeai_bench_addr"
 REAL_CITY_BLOCKS = 30_000
@@ -45,25 +44,6 @@ _DEMO_ADDRESS = re.compile(
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _DASHES = ("-", "－", "―", "‐")
-
-
-def django_on_own_database() -> None:
-    """As bench.setup.django_on_bench_database, on a database of this bench's own, so that
-    the address reference it loads stays out of the other benches' registry."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasaeai.settings")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["SASAEAI_LOCAL_DB_NAME"] = BENCH_DATABASE
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    name = connection.settings_dict["NAME"]
-    with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
 
 
 # --- spellings of one address ----------------------------------------------------------------
@@ -276,7 +256,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--blocks-per-town", type=int, default=150)
     args = parser.parse_args()
-    django_on_own_database()
+    # Its own database, so that the address reference it loads stays out of the other benches'.
+    django_on_bench_database(BENCH_DATABASE)
 
     from django.conf import settings
     from django.utils import translation

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.setup import django_on_bench_database, peak_rss_mb
+from bench.setup import (
+    cpu_model,
+    django_on_bench_database,
+    load_average,
+    peak_rss_mb,
+    process_peak_mb,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY = 100_000
@@ -57,24 +63,13 @@ class Run:
         return self.pages / self.seconds
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
 def load() -> str:
-    one, five, _ = os.getloadavg()
+    one, five = load_average()
     return f"load {one:.1f}/{five:.1f}"
 
 
 def vm_hwm_mb(pid: int) -> float:
-    """A live process's peak resident memory, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return process_peak_mb(pid) or 0.0
 
 
 def cpu_seconds(pid: int) -> float:

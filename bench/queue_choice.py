@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from bench.setup import peak_rss_mb
+from bench.setup import cpu_model, load_average, peak_rss_mb, process_peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "bench.queue_settings"
@@ -66,27 +66,12 @@ QUEUES = [
 ]  # fmt: skip
 
 
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
 def load() -> str:
-    one, five, _ = os.getloadavg()
+    one, five = load_average()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
-def vm_hwm_mb(pid: int) -> float | None:
-    """A live process's peak resident memory, from /proc."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+vm_hwm_mb = process_peak_mb
 
 
 # -- the throwaway database ---------------------------------------------------------------

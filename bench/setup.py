@@ -3,15 +3,17 @@
 import os
 import resource
 import sys
+from pathlib import Path
 
 BENCH_DATABASE = "sasaeai_bench"
 
 
-def django_on_bench_database() -> None:
-    """Point Django at its own database (created and migrated when missing) and set it up."""
+def django_on_bench_database(name: str = BENCH_DATABASE) -> None:
+    """Point Django at its own database (created and migrated when missing) and set it up; a
+    bench whose data must stay out of the others' passes a name of its own."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sasaeai.settings")
     if not os.environ.get("DATABASE_URL"):
-        os.environ["SASAEAI_LOCAL_DB_NAME"] = BENCH_DATABASE
+        os.environ["SASAEAI_LOCAL_DB_NAME"] = name
     import django
     from django.core.management import call_command
     from django.db import connection
@@ -33,6 +35,30 @@ def _create_database(name: str) -> None:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def load_average() -> tuple[float, float]:
+    """The 1- and 5-minute load averages: how much other work shared the cores."""
+    one, five, _ = os.getloadavg()
+    return one, five
+
+
+def process_peak_mb(pid: int) -> float | None:
+    """A live process's peak resident memory (VmHWM, from /proc); None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def machine() -> str:
