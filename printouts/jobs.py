@@ -4,16 +4,18 @@
 
 import datetime as dt
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from printouts.models import PrintJob, PrintJobStatus, PrintPart
 from printouts.services import audit_bundle, neighbourhood_bundle
+from registry.access import Role, role_of
 from registry.audit import audit_record
 from registry.models import AuditAction, Person
 
@@ -99,21 +101,37 @@ def job_progress(job: PrintJob) -> Progress:
     return Progress(figures["done"], figures["failed"], figures["total"], figures["people"] or 0)
 
 
-def write_zip(job: PrintJob, out: IO[bytes], *, user: Any) -> int:
-    """The job's bundles in a zip (stored as they are: PDFs compress no further), one at a
-    time from the database. The download is audited as an export of those people."""
+def jobs_seen_by(user: Any) -> QuerySet[PrintJob]:
+    """The print jobs a user may follow and download: their own, or every job for an officer
+    (and for the city office, which has no user)."""
+    jobs = PrintJob.objects.select_related("user")
+    if user is None or role_of(user) == Role.OFFICER:
+        return jobs
+    return jobs.filter(user=user)
+
+
+def hand_out_bundles(
+    job: PrintJob, write: Callable[[str, bytes], None], *, user: Any, detail: dict[str, Any]
+) -> int:
+    """Give each printed bundle of the job to `write` (file name, PDF), one at a time from the
+    database, and audit it once as an export of the people in them. Returns how many."""
     people: list[int] = []
     count = 0
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        parts = job.parts.filter(pdf__isnull=False).order_by("neighbourhood__code")
-        for pk in parts.values_list("pk", flat=True):
-            part = PrintPart.objects.get(pk=pk)
-            assert part.pdf is not None
-            archive.writestr(part.file_name, bytes(part.pdf))
-            people.extend(part.person_ids)
-            count += 1
+    parts = job.parts.filter(pdf__isnull=False).order_by("neighbourhood__code")
+    for pk in parts.values_list("pk", flat=True):
+        part = PrintPart.objects.get(pk=pk)
+        assert part.pdf is not None
+        write(part.file_name, bytes(part.pdf))
+        people.extend(part.person_ids)
+        count += 1
     audit_record(
         action=AuditAction.EXPORT, model=Person, object_ids=people, user=user,
-        detail={"document": "print job", "format": "zip"},
+        detail={"document": "print job", **detail},
     )  # fmt: skip
     return count
+
+
+def write_zip(job: PrintJob, out: IO[bytes], *, user: Any) -> int:
+    """The job's bundles in a zip (stored as they are: PDFs compress no further)."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        return hand_out_bundles(job, archive.writestr, user=user, detail={"format": "zip"})

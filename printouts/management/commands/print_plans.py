@@ -27,7 +27,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from printouts.fonts import FontMissing, register_fonts
-from printouts.models import PrintJob, PrintJobStatus, PrintPart
+from printouts.jobs import hand_out_bundles, jobs_seen_by
+from printouts.models import PrintJobStatus
 from printouts.services import (
     issued_only,
     print_neighbourhoods,
@@ -38,14 +39,11 @@ from printouts.sheets import NotInCopy
 from printouts.tasks import print_job_create
 from registry.access import (
     Copy,
-    Role,
     copy_for_reader,
     persons_for_copy,
-    role_of,
     supporters_visible_to,
 )
-from registry.audit import audit_record
-from registry.models import AuditAction, Neighbourhood, Person, Supporter
+from registry.models import Neighbourhood, Supporter
 from registry.models.people import SHAREABLE_CONSENT
 
 
@@ -169,31 +167,21 @@ class Command(BaseCommand):
         self.stdout.write(str(job.pk))
 
     def _job_out(self, pk: int, out: Path, user: Any) -> None:
-        job = PrintJob.objects.filter(pk=pk).first()
         # A user sees their own jobs, an officer every job, as on the page.
-        if job is None or (
-            user is not None and role_of(user) != Role.OFFICER and job.user_id != user.pk
-        ):
+        job = jobs_seen_by(user).filter(pk=pk).first()
+        if job is None:
             raise CommandError(f"no print job #{pk}", returncode=2)
         if job.status == PrintJobStatus.WORKING:
             raise CommandError(
                 f"print job #{pk} is still printing; run this again once it is done", returncode=2
             )
         out.mkdir(parents=True, exist_ok=True)
-        parts = job.parts.order_by("neighbourhood__code")
-        written, people = 0, []
-        for part_pk in parts.filter(pdf__isnull=False).values_list("pk", flat=True):
-            # One bundle in memory at a time.
-            part = PrintPart.objects.get(pk=part_pk)
-            assert part.pdf is not None
-            _write(out / part.file_name, bytes(part.pdf))
-            people.extend(part.person_ids)
-            written += 1
-        audit_record(
-            action=AuditAction.EXPORT, model=Person, object_ids=people, user=user,
-            detail={"document": "print job", "job": job.pk, "format": "pdf"},
+        written = hand_out_bundles(
+            job, lambda name, data: _write(out / name, data), user=user,
+            detail={"job": job.pk, "format": "pdf"},
         )  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"Wrote {written} PDF file(s) to {out}."))
+        parts = job.parts.order_by("neighbourhood__code")
         failed = list(parts.exclude(error="").values_list("neighbourhood__code", "error"))
         if failed:
             for code, error in failed:
