@@ -9,6 +9,10 @@ runs so that every measurement starts from the same state.
 """
 
 import argparse
+import cProfile
+import io
+import pstats
+import resource
 import time
 
 import numpy as np
@@ -100,10 +104,101 @@ def greedy_baseline(scenario: object) -> dict[str, float]:
     }
 
 
+JOINED = """
+    SELECT pi, si, round(d)::int4 FROM (
+        SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
+        FROM {person} p JOIN {supporter} s ON ST_DWithin(p.xy, s.xy, %(planar)s)
+        WHERE {not_self} AND {capable}
+          AND NOT EXISTS (SELECT 1 FROM {rejected} r
+                          WHERE r.person_id = p.id AND r.supporter_id = s.id)
+        OFFSET 0
+    ) pairs WHERE d <= %(reach)s
+"""
+
+
+def reference(scenario: object, run: object) -> dict[str, float]:
+    """The way before: candidate pairs by a spatial join in PostGIS and the supporter flow
+    solved in this process, timed; checked equal to what the run found and reached."""
+    from django.db import transaction
+
+    from planner import eligibility, nearby
+    from planner.candidates import PlanningTables, copy_pairs, load_people
+    from planner.matching import SupporterProblem, match_supporters
+    from planner.models import PlanRun
+    from planner.scenario import Policy, Scenario
+
+    assert isinstance(scenario, Scenario) and isinstance(run, PlanRun)
+    policy = Policy.from_settings()
+    reach = policy.supporter_reach_m
+    with transaction.atomic():
+        people = load_people(scenario, policy, None)
+        with PlanningTables(scenario, policy, people) as tables:
+            supporters = tables.supporters([], [])
+            started = time.perf_counter()
+            arcs = tables.supporter_arcs()
+            in_memory = time.perf_counter() - started
+            started = time.perf_counter()
+            joined = copy_pairs(
+                JOINED.format(
+                    person=tables.person, supporter=tables.supporter, rejected=tables.rejected,
+                    not_self=eligibility.not_self_sql("p", "s"),
+                    capable=eligibility.supporter_capable_sql("p", "s"),
+                ),
+                {"planar": nearby.planar_reach(reach), "reach": reach},
+            )  # fmt: skip
+            in_database = time.perf_counter() - started
+        transaction.set_rollback(True)
+    order = np.lexsort((joined.target, joined.person))
+    same_pairs = (
+        np.array_equal(arcs.person, joined.person[order])
+        and np.array_equal(arcs.target, joined.target[order])
+        and np.array_equal(arcs.distance, joined.distance[order])
+    )
+    del arcs
+    started = time.perf_counter()
+    solution = match_supporters(
+        SupporterProblem(
+            weights=people.weight, needed=people.needed,
+            filled=np.zeros(len(people.ids), dtype=np.int64), capacity=supporters.capacity,
+            arcs=joined, first_place_value=policy.first_place_value,
+            other_place_value=policy.other_place_value,
+        )
+    )  # fmt: skip
+    solve = time.perf_counter() - started
+    return {
+        "pairs": len(joined),
+        "same_pairs": same_pairs,
+        "in_memory": in_memory,
+        "in_database": in_database,
+        "solve": solve,
+        "same_optimum": (solution.value, solution.distance)
+        == (run.stats["supporter_value"], run.stats["supporter_distance_m"]),
+        "value": solution.value,
+        "distance": solution.distance,
+    }
+
+
+def profile_top(scenario: object, lines: int) -> str:
+    """The run once more under cProfile: its top lines by own time (this process only)."""
+    from planner.scenario import Scenario
+    from planner.services import plan_run_create
+
+    assert isinstance(scenario, Scenario)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    plan_run_create(scenario=scenario, performed_by="bench")
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(lines)
+    table = out.getvalue().split("ncalls", 1)[-1]
+    return "    ncalls" + "\n    ".join(table.rstrip().splitlines())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hazard", default="flood")
     parser.add_argument("--slot", default="weekday_night")
+    parser.add_argument("--profile", type=int, default=15, help="profile lines (0: none)")
     args = parser.parse_args()
     django_on_bench_database()
     ensure_city()
@@ -118,6 +213,8 @@ def main() -> None:
     run = plan_run_create(scenario=scenario, performed_by="bench")
     seconds = time.perf_counter() - started
     peak = peak_rss_mb()
+    # The supporter solve's own process, when it ran in one (waited for, so counted here).
+    aside_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     stats, timings = run.stats, run.timings
     planned = PersonPlan.objects.filter(run=run).exclude(status="no_consent")
     places = SupporterAssignment.objects.filter(run=run).count()
@@ -135,9 +232,13 @@ def main() -> None:
         f"{stats['supporter_pairs']:,} person-supporter pairs, {stats['shelter_pairs']:,} "
         f"person-shelter pairs ({stats['shelter_rounds']} rounds)"
     )
-    for step in ("candidates", "supporters", "shelters", "gaps", "save"):
-        print(f"  {step:<22}{timings[step]:6.1f} s")
-    print(f"  {'whole run':<22}{seconds:6.1f} s   peak RSS {peak:,.0f} MB")
+    for step, seconds_taken in timings.items():
+        if step != "total":
+            print(f"  {step:<22}{seconds_taken:6.1f} s")
+    print(
+        f"  {'whole run':<22}{seconds:6.1f} s   peak RSS {peak:,.0f} MB here + "
+        f"{aside_peak:,.0f} MB in the solver's process = {peak + aside_peak:,.0f} MB at most"
+    )
     print(
         f"  optimum : {with_one:,} people with a supporter, "
         f"{supported:,} with every supporter they need, {places:,} places, "
@@ -157,6 +258,22 @@ def main() -> None:
         f"  covered {stats['covered']:,}, partial {stats['partial']:,}, "
         f"uncovered {stats['uncovered']:,}, no consent {stats['no_consent']:,}"
     )
+    before = reference(scenario, run)
+    print(
+        f"  the way before, same process: pairs by a join in PostGIS {before['in_database']:.1f} s "
+        f"(in memory now {before['in_memory']:.1f} s); the supporter flow solved here "
+        f"{before['solve']:.1f} s (the run waited {timings['supporters']:.1f} s for it)"
+    )
+    print(
+        f"  same {before['pairs']:,} pairs and metres: {before['same_pairs']}; same optimum "
+        f"(value {before['value']:,}, {before['distance']:,} m): {before['same_optimum']}"
+    )
+    if args.profile:
+        PlanRun.objects.all().delete()
+        print(f"  profile of a second run (top {args.profile} by own time, this process):")
+        print(profile_top(scenario, args.profile))
+    if not (before["same_pairs"] and before["same_optimum"]):
+        raise SystemExit("the optimum changed")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ tables, and the candidate pairs found by set-based PostGIS joins (never a query 
 Pairs come back through a binary COPY of three int4 columns, which is fixed-width and so is
 read straight into NumPy arrays: millions of pairs in well under a second.
 
-Spatial joins first test a planar distance in the city's UTM zone, which the GiST index
-answers quickly, with a margin wider than the projection's scale error; the exact geodesic
-distance on the WGS84 ellipsoid (PostGIS geography) then decides and is the cost.
+Person-supporter pairs are found in memory (planner.nearby), with the same pairs and metres
+as a join would give. Spatial joins first test a planar distance in the city's UTM zone, which
+the GiST index answers quickly, with a margin wider than the projection's scale error; the
+exact geodesic distance on the WGS84 ellipsoid (PostGIS geography) then decides and is the
+cost.
 """
 
 from dataclasses import dataclass
@@ -17,16 +19,13 @@ import numpy.typing as npt
 from django.db import connection
 from django.db.models import QuerySet
 
-from planner import eligibility
+from planner import eligibility, nearby
 from planner.matching import Arcs, IntArray
 from planner.scenario import Policy, Scenario
 from registry import needs
 from registry.bulk import copy_rows
 from registry.models import Neighbourhood, Person, Shelter, Supporter
 from registry.models.areas import inside_hazard
-
-PLANAR_MARGIN = 1.02  # UTM scale error stays far below 2 % across a city
-PLANAR_SLACK_M = 5
 
 
 class ScenarioError(ValueError):
@@ -258,21 +257,80 @@ class PlanningTables:
         )
 
     def supporter_arcs(self) -> Arcs:
-        """Every person-supporter pair within reach that the rules allow (planning.md 1-5)."""
+        """Every person-supporter pair within reach that the rules allow (planning.md 1-5),
+        in order of person then supporter."""
+        fields = sorted({f for r in eligibility.CAPABILITY_RULES.values() for f in r.fields})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT coalesce(person_id, 0), {', '.join(fields)} FROM {self.supporter} "
+                "ORDER BY idx"
+            )
+            rows = cursor.fetchall()
+        offers = {f: np.array([r[1 + i] for r in rows], dtype=bool) for i, f in enumerate(fields)}
+        rule = eligibility.SupporterPairs(
+            person_ids=self.people.ids,
+            capability=self.people.capability,
+            supporter_person_ids=np.array([r[0] for r in rows], dtype=np.int64),
+            offers=offers,
+            rejected=self._rejected_indexes(),
+        )
         reach = self.policy.supporter_reach_m
-        return copy_pairs(
-            f"""
-            SELECT pi, si, round(d)::int4 FROM (
-                SELECT p.idx AS pi, s.idx AS si, ST_Distance(p.location, s.location) AS d
-                FROM {self.person} p JOIN {self.supporter} s ON ST_DWithin(p.xy, s.xy, %(planar)s)
-                WHERE {eligibility.not_self_sql("p", "s")}
-                  AND {eligibility.supporter_capable_sql("p", "s")}
-                  AND NOT EXISTS (SELECT 1 FROM {self.rejected} r
-                                  WHERE r.person_id = p.id AND r.supporter_id = s.id)
-                OFFSET 0  -- keeps PostgreSQL from computing each distance twice
-            ) pairs WHERE d <= %(reach)s
-            """,
-            {"planar": reach * PLANAR_MARGIN + PLANAR_SLACK_M, "reach": reach},
+        near = nearby.pairs_within(
+            self.lonlat(self.person),
+            self.lonlat(self.supporter),
+            reach,
+            self.srid,
+            rule.allowed,
+            unsure_m=nearby.UNSURE_M,
+        )
+        unsure = np.flatnonzero(near.unsure)
+        if len(unsure) == 0:
+            return Arcs(near.a, near.b, near.metres)  # as good as always: no copies
+        metres = near.metres.copy()
+        keep = np.ones(len(metres), dtype=bool)
+        metres[unsure], keep[unsure] = self._settled(
+            self.supporter, near.a[unsure], near.b[unsure], reach
+        )
+        return Arcs(near.a[keep], near.b[keep], metres[keep])
+
+    def lonlat(self, table: str) -> npt.NDArray[np.float64]:
+        """Longitude and latitude of the table's rows in order of index (exact doubles)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ST_X(location::geometry), ST_Y(location::geometry) FROM {table} "
+                "ORDER BY idx"
+            )
+            return np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 2)
+
+    def _rejected_indexes(self) -> tuple[IntArray, IntArray]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.idx, s.idx FROM {self.rejected} r "
+                f"JOIN {self.person} p ON p.id = r.person_id "
+                f"JOIN {self.supporter} s ON s.id = r.supporter_id"
+            )
+            rows = cursor.fetchall()
+        pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0].copy(), pairs[:, 1].copy()
+
+    def _settled(
+        self, table: str, person: IntArray, target: IntArray, reach: int
+    ) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+        """PostGIS's own rounded metres, and whether in reach, for pairs too close to call in
+        memory."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT round(d)::int4, d <= %s FROM ("
+                f"  SELECT pair.n, ST_Distance(p.location, t.location) AS d"
+                f"  FROM unnest(%s::int4[], %s::int4[]) WITH ORDINALITY AS pair (pi, ti, n)"
+                f"  JOIN {self.person} p ON p.idx = pair.pi JOIN {table} t ON t.idx = pair.ti"
+                f") measured ORDER BY n",
+                [reach, person.tolist(), target.tolist()],
+            )
+            rows = cursor.fetchall()
+        return (
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([r[1] for r in rows], dtype=bool),
         )
 
     def shelters(self, closed: list[int]) -> Targets:
@@ -333,7 +391,7 @@ class PlanningTables:
                 OFFSET 0
             ) pairs WHERE d <= %(reach)s
             """,
-            {"planar": reach * PLANAR_MARGIN + PLANAR_SLACK_M, "reach": reach},
+            {"planar": nearby.planar_reach(reach), "reach": reach},
         )
 
     def welfare_shelter_count(self) -> int:

@@ -130,6 +130,36 @@ def supporter_refusal(
     return None
 
 
+@dataclass(frozen=True)
+class SupporterPairs:
+    """The supporter rules over arrays, for the candidate search in memory: what a person
+    needs against what each supporter offers (the same table as the SQL above), nobody
+    their own supporter, and no pair the person has declined."""
+
+    person_ids: npt.NDArray[np.int64]  # per person index: pk
+    capability: list[str | None]  # per person index
+    supporter_person_ids: npt.NDArray[np.int64]  # per supporter index: the person's pk, or 0
+    offers: Mapping[str, npt.NDArray[np.bool_]]  # per capability field, per supporter index
+    rejected: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # (person, supporter) indexes
+
+    def allowed(
+        self, person: npt.NDArray[np.int64], supporter: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        needs_list = [None, *CAPABILITY_RULES]
+        need = np.array([needs_list.index(c) for c in self.capability], dtype=np.int8)
+        # Row k: which supporters meet need k (row 0: no particular need, everyone).
+        meets = np.ones((len(needs_list), len(self.supporter_person_ids)), dtype=bool)
+        for k, rule in enumerate(CAPABILITY_RULES.values(), start=1):
+            meets[k] = np.logical_or.reduce([self.offers[field] for field in rule.fields])
+        ok = meets[need[person], supporter]
+        ok &= self.supporter_person_ids[supporter] != self.person_ids[person]
+        declined_person, declined_supporter = self.rejected
+        if len(declined_person):
+            width = len(self.supporter_person_ids)
+            ok &= ~np.isin(person * width + supporter, declined_person * width + declined_supporter)
+        return ok
+
+
 def supporters_open(slot: str, away: Iterable[int]) -> QuerySet[Supporter]:
     """Supporters a run may ask: available in the slot (active ones only) and not away."""
     return Supporter.objects.available_in(slot).exclude(pk__in=list(away))

@@ -114,6 +114,8 @@ def find_arcs(arcs: Arcs, targets: int, pairs: list[tuple[int, int]]) -> IntArra
 
 
 def without_arcs(arcs: Arcs, drop: IntArray) -> Arcs:
+    if not (drop >= 0).any():
+        return arcs  # nothing to drop: no copy of millions of pairs
     keep = np.ones(len(arcs), dtype=bool)
     keep[drop[drop >= 0]] = False
     return Arcs(arcs.person[keep], arcs.target[keep], arcs.distance[keep])

@@ -241,6 +241,9 @@ def open_pairs(ids: list[int]) -> dict[int, list[tuple[int, str, list[str]]]]:
             FROM latest l
             JOIN planner_supporterassignment a
               ON a.run_id = l.run_id AND a.person_id = l.person_id
+             -- Said again for the planner: it then reads only these people's assignments
+             -- instead of every assignment of every run.
+             AND a.person_id = ANY(%(ids)s)
             LEFT JOIN planner_supportagreement g
               ON g.person_id = a.person_id AND g.supporter_id = a.supporter_id
             WHERE g.id IS NULL OR g.state = %(asked)s

@@ -8,6 +8,7 @@ transaction, or `failed` with the error and no result at all."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth.models import User
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from planner import diagnosis, eligibility, run_locks, saving
+from planner import aside, diagnosis, eligibility, run_locks, saving
 from planner.candidates import (
     People,
     PlanningTables,
@@ -32,7 +33,6 @@ from planner.matching import (
     ShelterProblem,
     SupporterProblem,
     match_shelters,
-    match_supporters,
 )
 from planner.models import PairState, PlanRun, RunStage, ShelterAssignment, SupportAgreement
 from planner.pipeline import (
@@ -45,7 +45,7 @@ from planner.pipeline import (
     SupporterPlan,
 )
 from planner.refusals import Refusal
-from planner.routing import WalkingDistances
+from planner.routing import Chosen, WalkingDistances
 from planner.scenario import Policy, Scenario
 from planner.shelter_lists import Lists, cut_lists, failing_certificate
 from registry.audit import audit_record
@@ -132,32 +132,25 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
         clock.lap("candidates")
         stage(RunStage.SUPPORTERS)
         say(f"{len(supporter_arcs):,} person-supporter pairs in reach; matching")
-        supporter_plan = _plan_supporters(candidates, tables, inputs)
-        clock.lap("supporters")
-        stage(RunStage.SHELTERS)
-        say("supporters matched; sending people to shelters")
-        with _walking(tables, people, shelters, policy) as walks:
-            if walks is not None:
-                clock.lap("routes")
-            shelter_plan = _plan_shelters(candidates, tables, inputs, walks)
-            clock.lap("shelters")
-            stage(RunStage.GAPS)
-            persons = len(people.ids)
-            has_candidates = shelter_plan.has_candidates(persons)
-            routes, no_route, crow_flies = None, None, None
-            if walks is not None:
-                pairs = _sheltered_pairs(shelter_plan)
-                routes = walks.chosen(pairs)
-                no_route = walks.no_route(has_candidates)
-                crow_flies = np.zeros(persons, dtype=bool)
-                crow_flies[[p for p, s in pairs if walks.geodesic_pair(p, s)]] = True
-                crow_flies[~walks.routed] = True
-                clock.lap("routes drawn")
-            reasons = diagnosis.missing_reasons(
-                people, supporter_plan.filled, supporter_plan.candidates_per_person,
-                shelter_plan.sheltered(persons), has_candidates, tables, policy, no_route,
-                crow_flies,
-            )  # fmt: skip
+        # At city scale the supporter solve runs in another process while this one chooses
+        # shelters (and walks the streets); "supporters" is then the time left to wait for it.
+        under_way = _start_supporters(candidates, tables, inputs)
+        try:
+            stage(RunStage.SHELTERS)
+            say("matching supporters; sending people to shelters")
+            with _walking(tables, people, shelters, policy) as walks:
+                if walks is not None:
+                    clock.lap("routes")
+                shelter_plan = _plan_shelters(candidates, tables, inputs, walks)
+                clock.lap("shelters")
+                supporter_plan = under_way.finish()
+                clock.lap("supporters")
+                stage(RunStage.GAPS)
+                reasons, routes = _gaps(
+                    candidates, supporter_plan, shelter_plan, tables, policy, walks, clock
+                )
+        finally:
+            under_way.solving.cancel()
         hints = diagnosis.recruitment_hints(people, supporter_plan.filled, tables, policy)
         clock.lap("gaps")
     stage(RunStage.SAVING)
@@ -172,6 +165,35 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
     )  # fmt: skip
     outcome = Outcome(supporter_plan, shelter_plan, reasons, hints, routes)
     return saving.save_run(run, inputs, candidates, outcome, clock)
+
+
+def _gaps(
+    candidates: Candidates,
+    supporter_plan: SupporterPlan,
+    shelter_plan: ShelterPlan,
+    tables: PlanningTables,
+    policy: Policy,
+    walks: WalkingDistances | None,
+    clock: Stopwatch,
+) -> tuple[list[list[str]], dict[int, Chosen] | None]:
+    """What each person still lacks, and (on the streets) the ways they are sent."""
+    people = candidates.people
+    persons = len(people.ids)
+    has_candidates = shelter_plan.has_candidates(persons)
+    routes, no_route, crow_flies = None, None, None
+    if walks is not None:
+        pairs = _sheltered_pairs(shelter_plan)
+        routes = walks.chosen(pairs)
+        no_route = walks.no_route(has_candidates)
+        crow_flies = np.zeros(persons, dtype=bool)
+        crow_flies[[p for p, s in pairs if walks.geodesic_pair(p, s)]] = True
+        crow_flies[~walks.routed] = True
+        clock.lap("routes drawn")
+    reasons = diagnosis.missing_reasons(
+        people, supporter_plan.filled, supporter_plan.candidates_per_person,
+        shelter_plan.sheltered(persons), has_candidates, tables, policy, no_route, crow_flies,
+    )  # fmt: skip
+    return reasons, routes
 
 
 @contextmanager
@@ -196,9 +218,29 @@ def _sheltered_pairs(plan: ShelterPlan) -> list[tuple[int, int]]:
     )
 
 
-def _plan_supporters(
+@dataclass(frozen=True)
+class _SupportersUnderWay:
+    """The supporter plan with its solve still running (perhaps in another process)."""
+
+    kept: list[tuple[int, int, Kept]]
+    dropped: list[Dropped]
+    arcs: Arcs
+    per_person: np.ndarray
+    filled: np.ndarray
+    solving: aside.Pending
+
+    def finish(self) -> SupporterPlan:
+        solution = self.solving.result()
+        filled = self.filled + np.bincount(
+            self.arcs.person[solution.chosen], minlength=len(self.filled)
+        )
+        return SupporterPlan(self.kept, self.dropped, self.arcs, self.per_person, solution, filled)
+
+
+def _start_supporters(
     candidates: Candidates, tables: PlanningTables, inputs: PlanInputs
-) -> SupporterPlan:
+) -> _SupportersUnderWay:
+    """Carry the confirmed pairs and start the solve for the rest."""
     people, supporters, arcs = candidates.people, candidates.supporters, candidates.supporter_arcs
     policy = inputs.policy
     person_index, supporter_index = people.index_of(), supporters.index_of()
@@ -256,10 +298,10 @@ def _plan_supporters(
         first_place_value=policy.first_place_value,
         other_place_value=policy.other_place_value,
     )
-    solution = match_supporters(problem)
-    filled += np.bincount(free_arcs.person[solution.chosen], minlength=len(people.ids))
     per_person = np.bincount(arcs.person, minlength=len(people.ids))
-    return SupporterPlan(kept, dropped, free_arcs, per_person, solution, filled)
+    return _SupportersUnderWay(
+        kept, dropped, free_arcs, per_person, filled, aside.solve_supporters(problem)
+    )
 
 
 def _plan_shelters(

@@ -1,12 +1,13 @@
-"""One source for each rule: the candidate search's SQL, generated from planner.eligibility's
-tables, allows exactly the pairs its Python predicates allow (which the diagnosis uses)."""
+"""One source for each rule: the candidate search (in SQL, or over arrays in memory), generated
+from planner.eligibility's tables, allows exactly the pairs its Python predicates allow (which
+the diagnosis uses)."""
 
 import itertools
 
 import pytest
 from django.db import transaction
 
-from planner import eligibility
+from planner import eligibility, nearby
 from planner.candidates import PlanningTables, load_people
 from planner.scenario import Policy, Scenario
 from registry.models import Shelter, Supporter
@@ -94,3 +95,29 @@ def test_it_offers_shelters_in_sql_exactly_as_the_python_rule_allows():
     }
     assert in_sql == in_python
     assert {person.pk for person in people} == {p for p, _ in in_sql}
+
+
+def test_it_settles_pairs_too_close_to_call_in_postgis_with_the_same_result(monkeypatch):
+    for i, east in enumerate((0, 120, 480, 499.6, 500.4, 700)):
+        make_person(external_id=f"P-{i}", location=at(east, 0))
+        make_supporter(external_id=f"S-{i}", location=at(east, 30), available=["weekday_night"])
+    policy = Policy.from_settings()
+
+    def arcs_found() -> set[tuple[int, int, int]]:
+        with transaction.atomic():
+            loaded = load_people(SCENARIO, policy, None)
+            with PlanningTables(SCENARIO, policy, loaded) as tables:
+                tables.supporters([], [])
+                arcs = tables.supporter_arcs()
+            transaction.set_rollback(True)
+        return set(
+            zip(arcs.person.tolist(), arcs.target.tolist(), arcs.distance.tolist(), strict=True)
+        )
+
+    in_memory = arcs_found()
+    # Every pair unsure: PostGIS measures them all.
+    monkeypatch.setattr(nearby, "UNSURE_M", 1e9)
+    settled = arcs_found()
+
+    assert settled == in_memory
+    assert len(in_memory) > 6  # neighbours reach each other, not only their own supporter

@@ -58,7 +58,7 @@ def test_it_shows_a_working_run_as_running_with_its_stage(town):
     assert by_stage["1 person-supporter pairs in reach"] == [
         (RunStatus.RUNNING, RunStage.SUPPORTERS, "")
     ]
-    assert by_stage["supporters matched"] == [(RunStatus.RUNNING, RunStage.SHELTERS, "")]
+    assert by_stage["matching supporters"] == [(RunStatus.RUNNING, RunStage.SHELTERS, "")]
     assert by_stage["saving the run"] == [(RunStatus.RUNNING, RunStage.SAVING, "")]
     # Nothing of the results shows before the run is saved.
     assert seen_by_another_session() == [(RunStatus.DONE, "", "")]
@@ -70,7 +70,7 @@ def test_it_shows_a_working_run_as_running_with_its_stage(town):
 
 def test_it_ends_a_run_that_raises_midway_failed_with_its_error_and_no_results(town):
     def progress(message: str) -> None:
-        if message.startswith("supporters matched"):
+        if message.startswith("matching supporters"):
             raise RuntimeError("the shelter data went away")
 
     with pytest.raises(RuntimeError, match="the shelter data went away"):

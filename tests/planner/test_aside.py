@@ -1,0 +1,103 @@
+"""The supporter solve in a process of its own gives what it gives in this process, and a run
+that solves aside plans exactly as one that does not."""
+
+import multiprocessing
+
+import numpy as np
+import pytest
+
+from planner import aside
+from planner.matching import Arcs, SupporterProblem, match_supporters
+from planner.models import PersonPlan, PlanRun, RunStatus, SupporterAssignment
+from planner.scenario import Scenario
+from planner.services import plan_run_create
+from tests.factories import at, make_person, make_shelter, make_supporter
+
+
+def random_problem(seed: int) -> SupporterProblem:
+    rng = np.random.default_rng(seed)
+    people, supporters, pairs = 60, 30, 400
+    person, target = rng.integers(0, people, pairs), rng.integers(0, supporters, pairs)
+    unique = np.unique(person * supporters + target)
+    return SupporterProblem(
+        weights=rng.integers(1, 5, people),
+        needed=rng.integers(1, 3, people),
+        filled=np.zeros(people, dtype=np.int64),
+        capacity=rng.integers(0, 4, supporters),
+        arcs=Arcs(unique // supporters, unique % supporters, rng.integers(0, 500, len(unique))),
+    )
+
+
+def test_a_solve_in_another_process_gives_the_same_optimum(monkeypatch):
+    problem = random_problem(11)
+    here = match_supporters(problem)
+    monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
+
+    pending = aside.solve_supporters(problem)
+    there = pending.result()
+
+    assert (there.value, there.distance) == (here.value, here.distance)
+    assert np.array_equal(there.chosen, here.chosen)
+    assert not multiprocessing.active_children()
+
+
+@pytest.fixture
+def town():
+    make_shelter(external_id="SH", location=at(0, 800), hazards=["flood"])
+    for i in range(12):
+        make_person(
+            external_id=f"P-{i}", location=at(40 * i, 0),
+            mobility="wheelchair" if i % 3 == 0 else "walks_alone",
+            reasons=["physical_disability_1"],
+        )  # fmt: skip
+    for i in range(7):
+        make_supporter(
+            external_id=f"S-{i}", location=at(60 * i, 20), available=["weekday_night"],
+            capacity=1 + i % 2, can_push_wheelchair=i % 2 == 0,
+        )  # fmt: skip
+
+
+def plan_of(run: PlanRun) -> tuple[set[tuple[str, str]], dict[str, int]]:
+    pairs = set(
+        SupporterAssignment.objects.filter(run=run).values_list(
+            "person__external_id", "supporter__external_id"
+        )
+    )
+    statuses = {
+        p.person.external_id: p.status
+        for p in PersonPlan.objects.filter(run=run).select_related("person")
+    }
+    return pairs, {**statuses, "value": run.stats["supporter_value"],
+                   "metres": run.stats["supporter_distance_m"]}  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_solving_aside_plans_as_one_solving_here(town, monkeypatch):
+    scenario = Scenario("flood", "weekday_night")
+    here = plan_of(plan_run_create(scenario=scenario, performed_by="test"))
+    monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
+
+    there = plan_of(plan_run_create(scenario=scenario, performed_by="test"))
+
+    assert there == here
+    assert here[1]["value"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_failing_while_solving_aside_leaves_no_process_and_no_plan(town, monkeypatch):
+    monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
+
+    def progress(message: str) -> None:
+        if message.startswith("matching supporters"):
+            raise RuntimeError("the shelter data went away")
+
+    with pytest.raises(RuntimeError, match="the shelter data went away"):
+        plan_run_create(
+            scenario=Scenario("flood", "weekday_night"), performed_by="test", progress=progress
+        )
+
+    assert PlanRun.objects.get().status == RunStatus.FAILED
+    assert not SupporterAssignment.objects.exists()
+    for child in multiprocessing.active_children():
+        child.join(timeout=10)
+    assert not multiprocessing.active_children()
