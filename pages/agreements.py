@@ -11,13 +11,14 @@ paper. Supporters in no plan of a visible person stay hidden (registry.access)."
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pages.selectors import ListedPerson, ids_in
 from planner.models import (
     Asking,
     PairState,
@@ -273,7 +274,7 @@ def person_version(
 
 @dataclass(frozen=True)
 class AskRow:
-    person: Person
+    person: Person | ListedPerson
     supporter: Supporter | None  # filled for the rows shown (every pair of a visible person)
     slots: list[str]  # TimeSlot keys the pair covers in the draft plan
     agreement: SupportAgreement | None = None  # for pending answers: when and how asked
@@ -309,7 +310,7 @@ def _first_people(rows: list[AskRow], count: int | None) -> list[AskRow]:
 def neighbourhood_asking(
     user: Any,
     area: Neighbourhood,
-    people: list[Person] | None = None,
+    people: Sequence[Person | ListedPerson] | None = None,
     first: int | None = None,
 ) -> AskingLists:
     """Pairs of the current plans of the neighbourhood's people the user may see: those still
@@ -323,10 +324,11 @@ def neighbourhood_asking(
         people = by_address(
             list(persons_visible_to(user, area_people).only("pk", "name", "address", "external_id"))
         )
-    pairs = open_pairs([person.pk for person in people])
+    ids = [person.pk for person in people]
+    pairs = open_pairs(ids)
     asked: dict[int, list[SupportAgreement]] = defaultdict(list)
     for agreement in (
-        SupportAgreement.objects.filter(person__in=people, state=PairState.ASKED)
+        SupportAgreement.objects.filter(person_id__in=ids_in(ids), state=PairState.ASKED)
         .select_related("asked_by")
         .prefetch_related("asked_by__groups")
         .order_by("asked_at", "pk")

@@ -2,15 +2,16 @@
 always through the scoping mechanism."""
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import Point
-from django.urls import reverse
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import CharField, FloatField, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from pages.links import person_url_maker
 from planner.models import (
     AssignmentState,
     CoverStatus,
@@ -32,12 +33,23 @@ ROUTE_DECIMALS = 6
 GAP_STATUSES = (CoverStatus.PARTIAL.value, CoverStatus.UNCOVERED.value)
 
 
+@dataclass
+class ListedPerson:
+    """A person as a list names them (a roster, the asking lists): what a list shows and
+    orders by, read as plain values, without a model with a geometry for each of thousands."""
+
+    pk: int
+    external_id: str
+    name: str
+    address: str
+
+
 @dataclass(frozen=True)
 class RosterRow:
     """One person of a neighbourhood's roster in one run. Keys only: the template puts the
     status and the reasons into words, so that code can compare them."""
 
-    person: Person
+    person: ListedPerson
     status: str  # a CoverStatus key; "" when the run did not plan the person
     reasons: list[str]  # MissingReason keys
     supporters: list[str]  # names, nearest first
@@ -49,41 +61,50 @@ class RosterRow:
 
 def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[RosterRow]:
     """The people of the neighbourhood the user may see, with their status in the run."""
-    people = by_address(
-        list(
-            persons_visible_to(user)
-            .filter(neighbourhood=area, status="active")
-            .only("pk", "external_id", "name", "address", "consent", "neighbourhood_id")
-        )
-    )
-    plans = (
-        {
-            p.person_id: p
-            for p in PersonPlan.objects.filter(run=run, person__neighbourhood=area).only(
-                "person_id", "status", "reasons"
-            )
-        }
-        if run
-        else {}
-    )
-    helpers: dict[int, list[str]] = defaultdict(list)
+    people = visible_people(user, area)
     if run:
-        for person_id, name in (
-            SupporterAssignment.objects.filter(run=run, person__neighbourhood=area)
-            .exclude(state="rejected")
-            .order_by("distance_m")
-            .values_list("person_id", "supporter__name")
-        ):
-            helpers[person_id].append(name)
-    return [
-        RosterRow(
-            person=person,
-            status=plans[person.pk].status if person.pk in plans else "",
-            reasons=list(plans[person.pk].reasons) if person.pk in plans else [],
-            supporters=helpers[person.pk],
+        # One query: each person's plan and helpers are found through the run's (run, person)
+        # indexes, where joins by neighbourhood read the whole city's run.
+        plan = PersonPlan.objects.filter(run=run, person=OuterRef("pk"))
+        helpers = (
+            SupporterAssignment.objects.filter(run=run, person=OuterRef("pk"))
+            .exclude(state=AssignmentState.REJECTED)
+            .order_by("distance_m", "pk")
+            .values("supporter__name")
         )
-        for person in people
-    ]
+        people = people.annotate(
+            plan_status=Subquery(plan.values("status")),
+            plan_reasons=Subquery(plan.values("reasons")),
+            helper_names=ArraySubquery(helpers),
+        )
+    else:
+        people = people.annotate(
+            plan_status=Value(None, output_field=CharField()),
+            plan_reasons=Value(None, output_field=CharField()),
+            helper_names=Value(None, output_field=CharField()),
+        )
+    found = {
+        pk: (ListedPerson(pk, external_id, name, address), status, reasons, names)
+        for pk, external_id, name, address, status, reasons, names in people.values_list(
+            "pk", "external_id", "name", "address", "plan_status", "plan_reasons", "helper_names"
+        )
+    }
+    rows = []
+    for person in by_address([row[0] for row in found.values()]):
+        status, reasons, names = found[person.pk][1:]
+        rows.append(RosterRow(person, status or "", list(reasons or []), list(names or [])))
+    return rows
+
+
+def visible_people(user: Any, area: Neighbourhood) -> QuerySet[Person]:
+    """The active people of the neighbourhood the user may see: the page's and map's rows."""
+    return persons_visible_to(user).filter(neighbourhood=area, status="active")
+
+
+def ids_in(ids: list[int]) -> RawSQL:
+    """Person ids for an `__in` lookup as one array parameter: a list of thousands of ids
+    written as as many placeholders costs more to build and parse than the query to run."""
+    return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
 
 
 def map_features(
@@ -98,45 +119,40 @@ def map_features(
     features: list[dict[str, Any]] = [_feature(area.geom, {"type": "area", "name": area.name})]
     for level, part in HazardArea.objects.clipped_to(hazard, envelope):
         features.append(_feature(part, {"type": "hazard", "level": level}))
-    plans = PersonPlan.objects.filter(run=run, person__neighbourhood=area) if run else None
-    statuses = dict(plans.values_list("person_id", "status")) if plans is not None else {}
-    people = list(
-        persons_visible_to(user)
-        .filter(neighbourhood=area, status="active")
-        .only("pk", "name", "location", "consent", "placed")
-    )
-    for person in people:
-        features.append(
-            _feature(
-                person.location,
-                {
-                    "type": "person",
-                    "name": person.name,
-                    "status": statuses.get(person.pk, ""),
-                    "url": reverse("person", args=[person.pk])
-                    + (f"?{person_query}" if person_query else ""),
-                    **_approximate(person.placed),
-                },
-            )
-        )
-    features += route_features(run, [person.pk for person in people])
-    for supporter in (
+    people = visible_people(user, area).annotate(x=_lon(), y=_lat())
+    if run:
+        plan = PersonPlan.objects.filter(run=run, person=OuterRef("pk"))
+        people = people.annotate(plan_status=Subquery(plan.values("status")))
+    else:
+        people = people.annotate(plan_status=Value(None, output_field=CharField()))
+    person_url = person_url_maker()
+    query = f"?{person_query}" if person_query else ""
+    shown = []
+    # Rows, not models: thousands of homes read as numbers, without a geometry object each.
+    for pk, name, placed, x, y, status in people.values_list(
+        "pk", "name", "placed", "x", "y", "plan_status"
+    ):
+        shown.append(pk)
+        properties = {"type": "person", "name": name, "status": status or "",
+                      "url": person_url(pk) + query, **_approximate(placed)}  # fmt: skip
+        features.append(_point(x, y, properties))
+    features += route_features(run, shown)
+    supporters = (
         supporters_visible_to(user)
         .filter(neighbourhood=area, active=True)
-        .only("pk", "name", "location", "placed")
-    ):
-        features.append(
-            _feature(
-                supporter.location,
-                {"type": "supporter", "name": supporter.name, **_approximate(supporter.placed)},
-            )
-        )
-    for shelter in Shelter.objects.filter(location__intersects=envelope).only(
-        "name", "kind", "location"
-    ):
-        features.append(_feature(shelter.location, {"type": "shelter", "name": shelter.name,
-                                                    "kind": shelter.kind}))  # fmt: skip
-    return {"type": "FeatureCollection", "features": features}, [p.pk for p in people]
+        .annotate(x=_lon(), y=_lat())
+        .values_list("name", "placed", "x", "y")
+    )
+    for name, placed, x, y in supporters:
+        features.append(_point(x, y, {"type": "supporter", "name": name, **_approximate(placed)}))
+    shelters = (
+        Shelter.objects.filter(location__intersects=envelope)
+        .annotate(x=_lon(), y=_lat())
+        .values_list("name", "kind", "x", "y")
+    )
+    for name, kind, x, y in shelters:
+        features.append(_point(x, y, {"type": "shelter", "name": name, "kind": kind}))
+    return {"type": "FeatureCollection", "features": features}, shown
 
 
 def _approximate(placed: str) -> dict[str, bool]:
@@ -150,7 +166,9 @@ def has_routes(run: PlanRun | None, person_ids: list[int]) -> bool:
     if run is None or not person_ids:
         return False
     return (
-        ShelterAssignment.objects.filter(run=run, person_id__in=person_ids, route__isnull=False)
+        ShelterAssignment.objects.filter(
+            run=run, person_id__in=ids_in(person_ids), route__isnull=False
+        )
         .exclude(state=AssignmentState.REJECTED)
         .exists()
     )
@@ -163,7 +181,9 @@ def route_features(run: PlanRun | None, person_ids: list[int]) -> list[dict[str,
     if run is None or not person_ids:
         return []
     rows = (
-        ShelterAssignment.objects.filter(run=run, person_id__in=person_ids, route__isnull=False)
+        ShelterAssignment.objects.filter(
+            run=run, person_id__in=ids_in(person_ids), route__isnull=False
+        )
         .exclude(state=AssignmentState.REJECTED)
         .annotate(line=AsGeoJSON("route", precision=ROUTE_DECIMALS))
         .order_by("person_id")
@@ -192,9 +212,21 @@ def route_features(run: PlanRun | None, person_ids: list[int]) -> list[dict[str,
 
 
 def _feature(geometry: Any, properties: dict[str, Any]) -> dict[str, Any]:
-    if isinstance(geometry, Point):
-        # Written directly: asking GDAL for each of thousands of points is the slow part.
-        shape: dict[str, Any] = {"type": "Point", "coordinates": [geometry.x, geometry.y]}
-    else:
-        shape = json.loads(geometry.geojson)
+    return {"type": "Feature", "geometry": json.loads(geometry.geojson), "properties": properties}
+
+
+def _point(x: float, y: float, properties: dict[str, Any]) -> dict[str, Any]:
+    """A point feature from its coordinates as the database stores them: ST_X and ST_Y give
+    the very doubles a Point read from the same row holds, so the JSON is the same."""
+    shape = {"type": "Point", "coordinates": [x, y]}
     return {"type": "Feature", "geometry": shape, "properties": properties}
+
+
+def _lon() -> Func:
+    return Func("location", function="ST_X", template="%(function)s(%(expressions)s::geometry)",
+                output_field=FloatField())  # fmt: skip
+
+
+def _lat() -> Func:
+    return Func("location", function="ST_Y", template="%(function)s(%(expressions)s::geometry)",
+                output_field=FloatField())  # fmt: skip
