@@ -239,11 +239,14 @@ def open_pairs(ids: list[int]) -> dict[int, list[tuple[int, str, list[str]]]]:
             SELECT a.person_id, a.supporter_id, COALESCE(g.state, %(proposed)s),
                    array_agg(l.slot), min(a.distance_m)
             FROM latest l
-            JOIN planner_supporterassignment a
-              ON a.run_id = l.run_id AND a.person_id = l.person_id
-             -- Said again for the planner: it then reads only these people's assignments
-             -- instead of every assignment of every run.
-             AND a.person_id = ANY(%(ids)s)
+            -- One index look-up per (person, run): the planner, left to itself, reads every
+            -- assignment of every run.
+            CROSS JOIN LATERAL (
+                SELECT a.person_id, a.supporter_id, a.distance_m
+                FROM planner_supporterassignment a
+                WHERE a.run_id = l.run_id AND a.person_id = l.person_id
+                OFFSET 0
+            ) a
             LEFT JOIN planner_supportagreement g
               ON g.person_id = a.person_id AND g.supporter_id = a.supporter_id
             WHERE g.id IS NULL OR g.state = %(asked)s

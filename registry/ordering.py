@@ -30,10 +30,11 @@ def natural_key(text: str) -> tuple[str | int, ...]:
     as numbers too (三丁目 before 十丁目)."""
     normal = unicodedata.normalize("NFKC", text)
     normal = _KANJI_COUNT.sub(lambda match: str(kanji_number(match.group(1))), normal)
-    parts = _DIGITS.split(normal)
+    parts: list[str | int] = list(_DIGITS.split(normal))
     # split() with a group leaves text at even places and digits at odd ones, so that two
     # keys always compare text with text and numbers with numbers.
-    return tuple(int(part) if place % 2 else part for place, part in enumerate(parts))
+    parts[1::2] = map(int, parts[1::2])
+    return tuple(parts)
 
 
 class Addressed(Protocol):
