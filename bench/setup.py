@@ -3,6 +3,7 @@
 import os
 import resource
 import sys
+import threading
 from pathlib import Path
 
 BENCH_DATABASE = "sasaeai_bench"
@@ -63,3 +64,45 @@ def process_peak_mb(pid: int) -> float | None:
 
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+
+
+def resident_mb(pid: int) -> float:
+    """A live process's resident memory now (VmRSS); 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return 0.0
+    return 0.0
+
+
+class TogetherPeak:
+    """The greatest resident memory of this process and its children at the same moment,
+    sampled every 50 ms in a thread while the `with` block runs (a process's own peak
+    does not say how much two processes held at once)."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "TogetherPeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.05):
+            children: list[int] = []
+            for task in Path(f"/proc/{me}/task").glob("*/children"):
+                try:
+                    children += [int(pid) for pid in task.read_text().split()]
+                except OSError:
+                    continue
+            total = resident_mb(me) + sum(resident_mb(pid) for pid in children)
+            self.peak_mb = max(self.peak_mb, total)

@@ -84,9 +84,10 @@ class Pending:
                     stream.close()
 
 
-def solve_supporters(problem: SupporterProblem) -> Pending:
-    """Start solving: in another process when the problem has at least ASIDE_FROM_ARCS pairs."""
-    return Pending(problem, aside=len(problem.arcs) >= ASIDE_FROM_ARCS)
+def solve_supporters(problem: SupporterProblem, *, allowed: bool = True) -> Pending:
+    """Start solving: in another process when that is `allowed` and the problem has at least
+    ASIDE_FROM_ARCS pairs."""
+    return Pending(problem, aside=allowed and len(problem.arcs) >= ASIDE_FROM_ARCS)
 
 
 def _send(problem: SupporterProblem, stream: IO[bytes]) -> None:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -299,9 +300,8 @@ def _start_supporters(
         other_place_value=policy.other_place_value,
     )
     per_person = np.bincount(arcs.person, minlength=len(people.ids))
-    return _SupportersUnderWay(
-        kept, dropped, free_arcs, per_person, filled, aside.solve_supporters(problem)
-    )
+    solving = aside.solve_supporters(problem, allowed=settings.PLAN_SOLVE_ASIDE)
+    return _SupportersUnderWay(kept, dropped, free_arcs, per_person, filled, solving)
 
 
 def _plan_shelters(

@@ -218,6 +218,11 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# At city scale a plan run solves the supporter flow in a second process while it chooses
+# shelters: faster on two cores or more, at the cost of that process's memory (about 650 MB
+# for 100,000 people). Off: everything in the run's own process, one after the other.
+PLAN_SOLVE_ASIDE = env_bool("SASAEAI_PLAN_SOLVE_ASIDE", True)
+
 # The planning policy (planning.md): every number is the city's to change.
 PLANNING: dict[str, Any] = {
     "SUPPORTER_REACH_M": env_int("SASAEAI_SUPPORTER_REACH_M", 500, minimum=1),

@@ -101,3 +101,13 @@ def test_a_run_failing_while_solving_aside_leaves_no_process_and_no_plan(town, m
     for child in multiprocessing.active_children():
         child.join(timeout=10)
     assert not multiprocessing.active_children()
+
+
+def test_a_city_that_turns_the_second_process_off_solves_here(monkeypatch):
+    monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
+    problem = random_problem(5)
+
+    pending = aside.solve_supporters(problem, allowed=False)
+
+    assert pending._process is None  # solved before the call returned
+    assert pending.result().value == match_supporters(problem).value

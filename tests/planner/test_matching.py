@@ -1,11 +1,14 @@
 """The matching engine on hand-made cases with known answers, and against brute force."""
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner import matching
 from planner.matching import (
     UNLIMITED,
     Arcs,
@@ -229,5 +232,57 @@ def small_shelter_problems(draw):
 @given(small_shelter_problems())
 def test_it_sends_people_to_shelters_as_well_as_brute_force(problem):
     solution = match_shelters(problem)
+
+    assert (solution.value, solution.distance) == brute_force_shelters(problem)
+
+
+# --- the first try with a small factor between value and metres, and its certificate -----
+
+
+@contextmanager
+def trial_factor(factor: int) -> Iterator[None]:
+    """Solve with this factor on the first try (0: value hardly counts against metres)."""
+    kept = matching.TRIAL_FACTOR
+    matching.TRIAL_FACTOR = factor
+    try:
+        yield
+    finally:
+        matching.TRIAL_FACTOR = kept
+
+
+def test_the_certificate_refuses_a_first_try_that_gave_up_value():
+    # One place to give: the light person next door, or the heavy one 400 m away. Weighing a
+    # unit of value as a metre, the first try takes the near one; the certificate sees that
+    # the heavy one could have it instead, and the exact factor decides.
+    problem = supporters_problem(
+        [(0, 0, 10), (1, 0, 400)], weights=[1, 2], needed=[1, 1], capacity=[1]
+    )
+    network = matching._Network(
+        2, np.array([0, 1]), np.array([2, 4]), problem.capacity, problem.arcs
+    )
+    chosen, filled = network.solve(1)
+
+    assert chosen.tolist() == [True, False]
+    assert not network.value_is_greatest(chosen, filled)
+    with trial_factor(0):
+        solution = match_supporters(problem)
+    assert chosen_pairs(problem, solution) == {(1, 0)}
+    assert (solution.value, solution.distance) == (4, 400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_problems(), st.sampled_from([0, 1, 3]))
+def test_a_first_try_with_any_factor_ends_at_the_brute_force_optimum(problem, factor):
+    with trial_factor(factor):
+        solution = match_supporters(problem)
+
+    assert (solution.value, solution.distance) == brute_force(problem)
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_shelter_problems(), st.sampled_from([0, 1, 3]))
+def test_a_first_try_for_shelters_with_any_factor_ends_at_the_brute_force_optimum(problem, factor):
+    with trial_factor(factor):
+        solution = match_shelters(problem)
 
     assert (solution.value, solution.distance) == brute_force_shelters(problem)
