@@ -6,12 +6,13 @@ of a person's plan a running header with their name and ID and, on a draft, a �
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -23,6 +24,10 @@ from printouts.fonts import register_fonts
 
 # Every printout's paragraphs break lines by the Japanese rules (禁則処理).
 kinsoku.install()
+# ReportLab checks every attribute set on a drawing's shapes against its declared type: a help
+# while writing a drawing, at a cost of several per cent of a bundle's printing. The maps'
+# shapes are built by code that the printout tests run with the same values.
+rl_config.shapeChecking = 0
 
 # Who a copy is for, as its footer says (keys of registry.access.Copy).
 COPY_LABELS = {
@@ -73,9 +78,17 @@ class Styles:
 def styles(scale: float = 1.0) -> Styles:
     """Body text is 12 pt or more: many readers are old. Japanese may break between any two
     characters; other languages break only between words ("Neighbourhood" stays whole), and a
-    word longer than its cell, such as a Japanese name in an English copy, is split."""
+    word longer than its cell, such as a Japanese name in an English copy, is split.
+
+    The same objects for the same scale and language, so that paragraphs in them share their
+    parsed text and broken lines (printouts.text) across plans and bundles: nothing changes a
+    style once made (a variant is a new style, `derived_style`)."""
+    return _styles(scale, "CJK" if japanese() else None)
+
+
+@cache
+def _styles(scale: float, wrap: str | None) -> Styles:
     font = register_fonts()
-    wrap = "CJK" if japanese() else None
 
     def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
         values: dict[str, Any] = {"textColor": INK, **extra}
@@ -99,6 +112,24 @@ def styles(scale: float = 1.0) -> Styles:
         note=style("note", 12),
         label=style("label", 12, textColor=colors.Color(0.25, 0.25, 0.3)),
     )
+
+
+_DerivedKey = tuple[int, str, tuple[tuple[str, Any], ...]]
+_DERIVED: dict[_DerivedKey, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
+def derived_style(parent: ParagraphStyle, name: str, **changes: Any) -> ParagraphStyle:
+    """`ParagraphStyle(name, parent=parent, **changes)`, made once per parent and changes, so
+    that each plan's paragraphs in it share their work with the plans before (`styles`)."""
+    key = (id(parent), name, tuple(sorted(changes.items())))
+    known = _DERIVED.get(key)
+    if known is not None and known[0] is parent:
+        return known[1]
+    if len(_DERIVED) >= 1000:  # bounded: each language and scale has a few
+        _DERIVED.clear()
+    style = ParagraphStyle(name, parent=parent, **changes)
+    _DERIVED[key] = (parent, style)
+    return style
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,9 @@ BADGE_RINGS = 5
 BADGE_SCALES = (1.0, 0.75, 0.5)
 
 
+# What stands in the way of a box outside the map: it overlaps no place on the map.
+OUTSIDE = Box(-math.inf, -math.inf, 0.0, 0.0)
+
 # The side of the squares that boxes taken are filed under, in points: a box is compared
 # only with those filed under the squares it touches, so that a map of hundreds of homes
 # places its markers in linear rather than quadratic time.
@@ -93,11 +96,21 @@ class Placer:
             self.take(box)
 
     def free(self, box: Box) -> bool:
-        if not box.within(self.width, self.height, self.inset):
-            return False
-        # `Box.overlaps` written out: this runs hundreds of thousands of times a bundle.
-        left, bottom = box.x, box.y
-        right, top = left + box.width, bottom + box.height
+        return self._blocker(box.x, box.y, box.width, box.height) is None
+
+    def _blocker(self, left: float, bottom: float, width: float, height: float) -> Box | None:
+        """None where the box of these sides is free; else what stands in its way: a box
+        taken that it overlaps, or `OUTSIDE` the map. `Box.within` and `Box.overlaps` written
+        out: this runs hundreds of thousands of times a bundle."""
+        inset = self.inset
+        right, top = left + width, bottom + height
+        if not (
+            left >= inset
+            and bottom >= inset
+            and right <= self.width - inset
+            and top <= self.height - inset
+        ):
+            return OUTSIDE
         filed = self._filed
         for i in range(math.floor(left / CELL), math.floor(right / CELL) + 1):
             for j in range(math.floor(bottom / CELL), math.floor(top / CELL) + 1):
@@ -108,8 +121,8 @@ class Placer:
                         and bottom < other.y + other.height
                         and other.y < top
                     ):
-                        return False
-        return True
+                        return other
+        return None
 
     def take(self, box: Box) -> None:
         self.taken.append(box)
@@ -151,13 +164,27 @@ class Placer:
         """The first free place for a box of half-width `size` on the rings `first`..`rings`
         around the point (ring 0: on the point), nearest first."""
         side = 2 * size
+        blocking = self._blocker
+        # Places next to each other on a ring are mostly taken by the same box: it is tried
+        # first (a place that overlaps it is not free, whatever else is there).
+        last = OUTSIDE
         for ring in range(first, rings + 1):
             away = ring * (side + 1)
             for cos, sin in _ring(ring):
-                box = Box(x + away * cos - size, y + away * sin - size, side, side)
-                if self.free(box):
+                left, bottom = x + away * cos - size, y + away * sin - size
+                if (
+                    left < last.x + last.width
+                    and last.x < left + side
+                    and bottom < last.y + last.height
+                    and last.y < bottom + side
+                ):
+                    continue
+                blocker = blocking(left, bottom, side, side)
+                if blocker is None:
+                    box = Box(left, bottom, side, side)
                     self.take(box)
                     return Placed(box, leader=ring > 0)
+                last = blocker
         return None
 
 

@@ -130,9 +130,12 @@ class Frame:
         return self.width / 2 + x, self.height / 2 + y
 
 
-def _polygons(frame: Frame, shape: GEOSGeometry) -> Iterable[list[float]]:
-    """Outer rings of the shape's part inside the map (drawings do not clip by themselves)."""
-    clipped = shape.intersection(frame.bounds())
+def _polygons(
+    frame: Frame, shape: GEOSGeometry, bounds: Polygon_ | None = None
+) -> Iterable[list[float]]:
+    """Outer rings of the shape's part inside the map (drawings do not clip by themselves);
+    `bounds`, the frame's, when the caller has them already."""
+    clipped = shape.intersection(bounds if bounds is not None else frame.bounds())
     parts = (
         [clipped]
         if isinstance(clipped, Polygon_)
@@ -198,13 +201,14 @@ def draw_map(
     points = [m.point for m in markers] or [Point(139.0, 35.0)]
     points += [Point(lon, lat) for route in routes for lon, lat in route.coords]
     frame = _clear_frame(points, width, height, pad_m, legend, font)
-    around = streets(frame.bounds()) if streets is not None else []
+    bounds = frame.bounds()
+    around = streets(bounds) if streets is not None else []
     for area in hazard_areas:
-        for ring in _polygons(frame, area):
+        for ring in _polygons(frame, area, bounds):
             drawing.add(Polygon(ring, fillColor=HAZARD_FILL, strokeColor=None))
     draw_streets(drawing, frame, around)
     if outline is not None:
-        for ring in _polygons(frame, outline):
+        for ring in _polygons(frame, outline, bounds):
             drawing.add(
                 Polygon(
                     ring,

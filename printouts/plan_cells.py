@@ -5,7 +5,6 @@ them, and every key of the registry or the planner in words (no raw code reaches
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -21,6 +20,8 @@ from printouts.dates import iso_and_wareki
 from printouts.layout import SHADE, WARNING, Styles, japanese, listed
 from printouts.maps import GAP
 from printouts.sheets import Destination, language_in_words
+from printouts.text import _PARSED as _PARSED
+from printouts.text import text_paragraph
 from registry.models.choices import CommunicationNeed, TimeSlot
 
 HEALTH_WITHHELD = gettext_noop("Health details are not included in this copy.")
@@ -30,53 +31,8 @@ CANDIDATE = gettext_noop("Candidate (not yet agreed)")
 ASKED = gettext_noop("Asked, answer pending")
 
 
-# Parsed paragraph markup by (text, style): a bundle repeats the same labels and words on
-# every plan ("氏名", "—", each column header), seven times in eight. ReportLab only reads the
-# fragments it parses, so paragraphs of the same text and style can share them.
-_PARSED: dict[tuple[str, int], tuple[ParagraphStyle, Any, list[Any]]] = {}
-_PARSED_LIMIT = 50_000
-
-
-class _Text(Paragraph):
-    """A paragraph that parses its markup once per text and style, and breaks its lines once
-    per width: tables lay out every cell again each time they are measured (to keep a heading
-    with its table, to split it at a page foot), and the lines of a cell depend on its width
-    alone."""
-
-    _wrapped: tuple[float, float, float] | None = None
-
-    def __init__(self, text: str, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:  # a part made by splitting: its fragments are given
-            super().__init__(text, style, *args, **kwargs)
-            return
-        found = _PARSED.get((text, id(style)))
-        if found is None or found[0] is not style:
-            super().__init__(text, style)
-            if len(_PARSED) >= _PARSED_LIMIT:
-                _PARSED.clear()
-            parsed: Any = self.__dict__
-            _PARSED[(text, id(style))] = (style, parsed["style"], parsed["frags"])
-            return
-        self.caseSensitive, self.encoding = 1, "utf8"
-        self.text, self.style, self.frags = text, found[1], found[2]
-        self.bulletText = getattr(style, "bulletText", None)
-        self.debug = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._wrapped is not None and self._wrapped[0] == availWidth:
-            return self._wrapped[1], self._wrapped[2]
-        width, height = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, width, height)
-        return width, height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self._wrapped = None  # splitting changes the lines: the next wrap breaks them afresh
-        parts: list[Flowable] = super().split(availWidth, availHeight)
-        return parts
-
-
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return _Text(escape(str(text)).replace("\n", "<br/>"), style)
+    return text_paragraph(text, style)
 
 
 def _date(value: dt.date | None) -> str:

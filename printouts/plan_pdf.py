@@ -23,6 +23,7 @@ from printouts.layout import (
     bracketed,
     build_pdf,
     copy_label,
+    derived_style,
     japanese,
     listed,
     printed_today,
@@ -61,7 +62,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[F
     who = f"{sheet.name}{bracketed(sheet.person_id)}"
     draft = _("Draft") if sheet.draft else ""
     head = f"{title}{bracketed(draft) if draft else ''} ・ {who}"
-    s = replace(s, heading=ParagraphStyle("plan-heading", parent=s.heading, spaceBefore=2.5 * mm))
+    s = replace(s, heading=derived_style(s.heading, "plan-heading", spaceBefore=2.5 * mm))
     story: list[Flowable] = [
         PageOwner(Owner(running_head=head, watermark=_("DRAFT") if sheet.draft else "")),
         _p(f"{title}{bracketed(draft)}" if draft else title, s.title),
@@ -107,7 +108,7 @@ def plan_flowables(sheet: PlanSheet, s: Styles, *, copy_for: str = "") -> list[F
 
 
 def _small(s: Styles) -> ParagraphStyle:
-    return ParagraphStyle("small", parent=s.note, fontSize=9, leading=12.6)
+    return derived_style(s.note, "small", fontSize=9, leading=12.6)
 
 
 def _header(sheet: PlanSheet, s: Styles) -> list[Flowable]:

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from planner.models import SupportRole
-from printouts.layout import WHEN_TO_LEAVE, Styles, bracketed, japanese, listed
+from printouts.layout import WHEN_TO_LEAVE, Styles, bracketed, derived_style, japanese, listed
 from printouts.plan_cells import (
     _label_width,
     _p,
@@ -71,8 +71,8 @@ def supporters(sheet: PlanSheet, s: Styles) -> list[Flowable]:
     """One table of the supporters with a column per time slot, then what is still missing."""
     body: list[Flowable] = []
     slots = _slot_keys(sheet)
-    tick = ParagraphStyle("tick", parent=s.body, alignment=1)
-    slot_head = ParagraphStyle("slot", parent=s.label, fontSize=11, leading=14, alignment=1)
+    tick = derived_style(s.body, "tick", alignment=1)
+    slot_head = derived_style(s.label, "slot", fontSize=11, leading=14, alignment=1)
     if sheet.helpers:
         labels = [slot_in_words(slot) for slot in slots]
         slot_width = max(SLOT_WIDTH, _word_width(labels, slot_head, SLOT_PADDING))

@@ -3,20 +3,21 @@ supporter's sheet), in the plan's look: a light grid, the header row shaded."""
 
 import datetime as dt
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from printouts.dates import iso_and_wareki
 from printouts.layout import SHADE, japanese
+from printouts.text import text_paragraph
 
 RULE = colors.Color(0.6, 0.6, 0.6)
 
 
-def paragraph(text: object, style: object) -> Paragraph:
+def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
     """Text as it is (never markup), its line breaks kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return text_paragraph(text, style)
 
 
 def written_date(value: dt.date | None) -> str:
