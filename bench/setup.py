@@ -84,6 +84,7 @@ class TogetherPeak:
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.children_peak_mb = 0.0  # the largest any child process held
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -104,5 +105,6 @@ class TogetherPeak:
                     children += [int(pid) for pid in task.read_text().split()]
                 except OSError:
                     continue
-            total = resident_mb(me) + sum(resident_mb(pid) for pid in children)
-            self.peak_mb = max(self.peak_mb, total)
+            held = [resident_mb(pid) for pid in children]
+            self.children_peak_mb = max([self.children_peak_mb, *held])
+            self.peak_mb = max(self.peak_mb, resident_mb(me) + sum(held))
