@@ -130,7 +130,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "figures": _figures(run, previous) if done else [],
         "hints": run.stats.get("recruitment_hints", []) if done else [],
-        "seconds": sum(float(s) for s in run.timings.values()) if run.timings else None,
+        "seconds": _seconds_taken(run.timings),
         "dropped": run.dropped.select_related("person", "supporter", "shelter") if done else [],
         "refresh": REFRESH_SECONDS if not run.is_over else None,
         # How far a run that is not over has got, for its progress bar: waiting, then each stage.
@@ -138,3 +138,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": len(RunStage.choices) + 1,
     }
     return render(request, "pages/run.html", context)
+
+
+def _seconds_taken(timings: dict[str, float]) -> float | None:
+    """The whole run's seconds: its total, for runs that recorded one, else its stages'."""
+    if not timings:
+        return None
+    return float(timings.get("total", sum(float(s) for s in timings.values())))

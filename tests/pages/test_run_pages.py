@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from planner.models import PlanRun
 from registry.management.commands.create_user import user_create_with_role
@@ -149,3 +150,16 @@ def test_a_run_page_gives_the_reasons_for_dropped_decisions_in_the_readers_langu
     assert run.dropped.get().reason == "the supporter has retired"
     assert "支援者が登録を外れました" in japanese
     assert "the supporter has retired" in english.content.decode()
+
+
+def test_it_shows_how_long_a_run_took_once_not_twice(town):
+    run = PlanRun.objects.create(
+        hazard="flood", slot="weekday_night", status="done", performed_by="test",
+        timings={"candidates": 1.25, "supporters": 2.0, "total": 3.5},
+        started_at=timezone.now(), finished_at=timezone.now(),
+    )  # fmt: skip
+
+    html = as_user("officer").get(reverse("run", args=[run.pk])).content.decode()
+
+    assert "(3.5 s)" in html or "(3.5 秒)" in html
+    assert "6.8" not in html  # the stages and the total added up
