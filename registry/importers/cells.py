@@ -7,7 +7,7 @@ Each cell type parses a stripped, non-empty string and raises CellError with a m
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +37,61 @@ def normalise(raw: str) -> str:
 
 
 class Cell:
+    # A column whose cells repeat a few values (codes, yes/no, dates) is parsed once per
+    # distinct value: at city scale that is most of the time spent reading a file.
+    repeats = False
+
     def parse(self, raw: str) -> Any:
         return raw
 
+    def parse_all(self, raws: Sequence[str]) -> "ParsedCells":
+        """`parse` of each cell of a column."""
+        if self.repeats:
+            return self._parse_repeating(raws)
+        parse = self.parse
+        values: list[Any] = []
+        errors: dict[int, CellError] = {}
+        append = values.append
+        for position, raw in enumerate(raws):
+            try:
+                append(parse(raw))
+            except CellError as error:
+                append(None)
+                errors[position] = error
+        return ParsedCells(values, errors)
+
+    def _parse_repeating(self, raws: Sequence[str]) -> "ParsedCells":
+        known: dict[str, Any] = {}
+        failed: dict[str, CellError] = {}
+        parse = self.parse
+        for raw in dict.fromkeys(raws):
+            try:
+                known[raw] = parse(raw)
+            except CellError as error:
+                known[raw] = None
+                failed[raw] = error
+        values = [known[raw] for raw in raws]
+        if any(type(value) is list for value in known.values()):
+            # Each row gets a list of its own, as parsing cell by cell gives.
+            values = [value.copy() if type(value) is list else value for value in values]
+        errors = (
+            {position: failed[raw] for position, raw in enumerate(raws) if raw in failed}
+            if failed
+            else {}
+        )
+        return ParsedCells(values, errors)
+
     def format(self, value: Any) -> str:
         return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ParsedCells:
+    """A column's values, in the order of its cells; a cell that cannot be read has None for
+    its value and its error under its position in `errors`."""
+
+    values: list[Any]
+    errors: dict[int, CellError]
 
 
 class Text(Cell):
@@ -52,6 +102,11 @@ class Text(Cell):
         if len(raw) > self.max_length:
             raise CellError(lazy_text(_("longer than %(max)s characters"), max=self.max_length))
         return raw
+
+    def parse_all(self, raws: Sequence[str]) -> ParsedCells:
+        if max(map(len, raws), default=0) <= self.max_length:
+            return ParsedCells(list(raws), {})  # every cell is its own value
+        return super().parse_all(raws)
 
 
 class Kana(Cell):
@@ -67,12 +122,18 @@ class Kana(Cell):
 
 
 class Phone(Cell):
-    _pattern = re.compile(r"[0-9+() -]+")
+    # Digits, spaces, +, - and (), with at least one digit.
+    _pattern = re.compile(r"[+() -]*[0-9][0-9+() -]*")
 
     def parse(self, raw: str) -> str:
-        # A long-vowel mark typed for a hyphen is the commonest slip in Japanese phone numbers.
-        value = normalise(raw).replace("ー", "-").replace("‐", "-")
-        if not self._pattern.fullmatch(value) or not any(ch.isdigit() for ch in value):
+        # ASCII text is its own NFKC form and holds no long-vowel mark.
+        if raw.isascii():
+            value = raw.strip()
+        else:
+            # A long-vowel mark typed for a hyphen is the commonest slip in Japanese phone
+            # numbers.
+            value = normalise(raw).replace("ー", "-").replace("‐", "-")
+        if not self._pattern.fullmatch(value):
             raise CellError(
                 lazy_text(
                     _("%(value)s is not a phone number (digits, spaces, +, - and ())"),
@@ -101,6 +162,8 @@ class Email(Cell):
 
 
 class Key(Cell):
+    repeats = True
+
     def __init__(self, keys: Iterable[str], aliases: dict[str, str] | None = None) -> None:
         self.keys = list(keys)
         self.aliases = aliases or {}
@@ -121,6 +184,8 @@ class Key(Cell):
 
 class KeyList(Cell):
     """Several keys in one cell, separated by `;`. `pattern` admits keys of a form (language:xx)."""
+
+    repeats = True
 
     def __init__(self, keys: Iterable[str], pattern: str | None = None) -> None:
         self.keys = list(keys)
@@ -148,6 +213,8 @@ class KeyList(Cell):
 
 
 class Boolean(Cell):
+    repeats = True
+
     TRUE = {"yes", "1", "true", "はい", "y", "○"}
     FALSE = {"no", "0", "false", "いいえ", "n", "×"}
 
@@ -197,7 +264,8 @@ class Coordinate(Cell):
 
     def parse(self, raw: str) -> float:
         try:
-            number = float(normalise(raw))
+            # ASCII text is its own NFKC form (and float() reads past spaces itself).
+            number = float(raw if raw.isascii() else normalise(raw))
         except ValueError:
             raise CellError(
                 lazy_text(_("%(value)s is not a number in decimal degrees"), value=repr(raw))
@@ -250,6 +318,8 @@ _ERA_DATE = re.compile(
 class Date(Cell):
     """ISO dates (also with slashes); with `era=True` also Japanese era dates: 昭和20年1月2日,
     平成元年1月8日, S20.1.2."""
+
+    repeats = True  # a city's people share their birthdays a few times each
 
     def __init__(self, era: bool = False) -> None:
         self.era = era

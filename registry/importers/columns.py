@@ -2,13 +2,13 @@
 which reads English keys or Japanese labels, and the exporter, which writes the keys."""
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from registry.importers.cells import Cell, CellError, Text
+from registry.importers.cells import Cell, CellError, ParsedCells, Text
 from registry.importers.problems import Problem, UnusableFile, lazy_text
 from registry.importers.tables import Table
 
@@ -32,6 +32,22 @@ class Column:
                 raise CellError(_("required, but empty"))
             return self.default
         return self.cell.parse(raw)
+
+    def parse_all(self, raws: Sequence[str]) -> ParsedCells:
+        """`parse` of each cell of the column."""
+        stripped = [raw.strip() for raw in raws]
+        if all(stripped):
+            return self.cell.parse_all(stripped)
+        filled = [position for position, raw in enumerate(stripped) if raw]
+        parsed = self.cell.parse_all([stripped[position] for position in filled])
+        values = [None if self.required else self.default] * len(stripped)
+        for position, value in zip(filled, parsed.values, strict=True):
+            values[position] = value
+        errors = {filled[index]: error for index, error in parsed.errors.items()}
+        if self.required:
+            empty = CellError(_("required, but empty"))
+            errors.update((position, empty) for position, raw in enumerate(stripped) if not raw)
+        return ParsedCells(values, errors)
 
 
 @dataclass(frozen=True)
@@ -84,33 +100,54 @@ class Schema:
         return positions
 
     def parse(self, table: Table) -> tuple[list[Row], list[Problem]]:
+        """Every row's values, and the problems of its cells. Column by column: each column's
+        cells are parsed together (see Cell.parse_all); a cell that cannot be read leaves its
+        key out of the row's values and gives a problem, in the order of lines and columns."""
         positions = self.locate(table.header)
         if not table.rows:
             raise UnusableFile.because(_("the file has a header but no rows"), line=2)
-        rows, problems = [], []
         width = len(table.header)
-        for line, cells in table.rows:
+        # (row, column) orders the problems as reading the file cell by cell would.
+        found: list[tuple[int, int, Problem]] = []
+        numbers: list[int] = []  # of the kept rows, in table.rows
+        lines: list[int] = []
+        kept: list[list[str]] = []
+        for number, (line, cells) in enumerate(table.rows):
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 too_many = lazy_text(
                     _("%(count)s values, but the header has %(width)s columns"),
                     count=len(cells),
                     width=width,
                 )
-                problems.append(Problem(line, "", too_many))
+                found.append((number, -1, Problem(line, "", too_many)))
                 continue
-            values: dict[str, Any] = {}
-            for column in self.columns:
-                index = positions.get(column.key)
-                if index is None and column.kept_when_absent:
-                    values[column.key] = None
-                    continue
-                raw = cells[index] if index is not None and index < len(cells) else ""
-                try:
-                    values[column.key] = column.parse(raw)
-                except CellError as error:
-                    problems.append(Problem(line, column.key, error.message))
-            rows.append(Row(line, values))
-        return rows, problems
+            numbers.append(number)
+            lines.append(line)
+            kept.append(cells if len(cells) >= width else cells + [""] * (width - len(cells)))
+        # The header's columns, whatever each row's length (the shorter rows were padded).
+        cells_by_position = list(zip(*kept, strict=False))[:width] if kept else [()] * width
+        keys = self.keys
+        values_by_column: list[list[Any]] = []
+        failed: list[tuple[int, int, CellError]] = []  # (index into kept, into columns, why)
+        for order, column in enumerate(self.columns):
+            index = positions.get(column.key)
+            if index is None and column.kept_when_absent:
+                values_by_column.append([None] * len(kept))
+                continue
+            raws = cells_by_position[index] if index is not None else [""] * len(kept)
+            parsed = column.parse_all(raws)
+            values_by_column.append(parsed.values)
+            failed += [(position, order, error) for position, error in parsed.errors.items()]
+        rows = [
+            Row(line, dict(zip(keys, values, strict=True)))
+            for line, values in zip(lines, zip(*values_by_column, strict=True), strict=True)
+        ]
+        for position, order, error in failed:
+            row, key = rows[position], keys[order]
+            del row.values[key]
+            found.append((numbers[position], order, Problem(row.line, key, error.message)))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return rows, [problem for _number, _order, problem in found]
 
     def format(self, values: dict[str, Any]) -> list[str]:
         return [column.cell.format(values.get(column.key)) for column in self.columns]

@@ -16,6 +16,7 @@ from django_stubs_ext import StrOrPromise, StrPromise
 
 from registry.audit import audit_record
 from registry.importers import addresses, areas, persons, shelters, supporters
+from registry.importers.collector import collector_paused
 from registry.importers.problems import InvalidRows, Problem, lazy_text
 from registry.importers.staging import Counts
 from registry.importers.writing import Outcome, Parsed
@@ -127,7 +128,8 @@ def import_file(
     options.setdefault("source", name)
     started = timezone.now()
     say(f"reading {name}")
-    parsed = importer.read(path, options)
+    with collector_paused():
+        parsed = importer.read(path, options)
     rows, file_format = len(parsed.rows), parsed.file_format
     say(f"{rows:,} rows valid; writing")
     try:
@@ -146,7 +148,8 @@ def import_file(
                 updated=0,
                 unchanged=0,
             )
-            outcome = importer.write(parsed, record.pk, options)
+            with collector_paused():
+                outcome = importer.write(parsed, record.pk, options)
             record.created, record.updated = outcome.counts.created, outcome.counts.updated
             record.unchanged, record.deleted = outcome.counts.unchanged, outcome.deleted
             record.left_list, record.finished_at = outcome.left_list, timezone.now()
