@@ -8,7 +8,7 @@ from registry.bulk import copy_rows
 
 pytestmark = pytest.mark.django_db
 
-LISTS = [
+LISTS: list[list[str | None] | None] = [
     [],
     ["physical_disability_1"],
     ["oxygen", "dialysis", "ventilator"],
