@@ -218,10 +218,10 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# At city scale a plan run solves the supporter flow in a second process while it chooses
-# shelters: faster on two cores or more, at the cost of that process's memory (about 650 MB
-# for 100,000 people). Off: everything in the run's own process, one after the other.
-PLAN_SOLVE_ASIDE = env_bool("SASAEAI_PLAN_SOLVE_ASIDE", True)
+# On: at city scale a plan run solves the supporter flow in a second process while it
+# chooses shelters (and walks the streets), a few seconds sooner on two cores or more, for that
+# process's memory (about 650 MB for 100,000 people). Off: one process, under 1 GB.
+PLAN_SOLVE_ASIDE = env_bool("SASAEAI_PLAN_SOLVE_ASIDE", False)
 
 # The planning policy (planning.md): every number is the city's to change.
 PLANNING: dict[str, Any] = {

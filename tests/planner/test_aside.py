@@ -1,7 +1,8 @@
 """The supporter solve in a process of its own gives what it gives in this process, and a run
 that solves aside plans exactly as one that does not."""
 
-import multiprocessing
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,20 @@ from planner.models import PersonPlan, PlanRun, RunStatus, SupporterAssignment
 from planner.scenario import Scenario
 from planner.services import plan_run_create
 from tests.factories import at, make_person, make_shelter, make_supporter
+
+
+def solving_aside() -> list[int]:
+    """This process's children that are a supporter solve (`python -m planner.aside`)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"planner.aside" in command:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def random_problem(seed: int) -> SupporterProblem:
@@ -38,7 +53,8 @@ def test_a_solve_in_another_process_gives_the_same_optimum(monkeypatch):
 
     assert (there.value, there.distance) == (here.value, here.distance)
     assert np.array_equal(there.chosen, here.chosen)
-    assert not multiprocessing.active_children()
+    assert pending._process is not None  # it did run in another process
+    assert not solving_aside()
 
 
 @pytest.fixture
@@ -72,9 +88,10 @@ def plan_of(run: PlanRun) -> tuple[set[tuple[str, str]], dict[str, int]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_solving_aside_plans_as_one_solving_here(town, monkeypatch):
+def test_a_run_solving_aside_plans_as_one_solving_here(town, monkeypatch, settings):
     scenario = Scenario("flood", "weekday_night")
     here = plan_of(plan_run_create(scenario=scenario, performed_by="test"))
+    settings.PLAN_SOLVE_ASIDE = True
     monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
 
     there = plan_of(plan_run_create(scenario=scenario, performed_by="test"))
@@ -84,11 +101,17 @@ def test_a_run_solving_aside_plans_as_one_solving_here(town, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_run_failing_while_solving_aside_leaves_no_process_and_no_plan(town, monkeypatch):
+def test_a_run_failing_while_solving_aside_leaves_no_process_and_no_plan(
+    town, monkeypatch, settings
+):
+    settings.PLAN_SOLVE_ASIDE = True
     monkeypatch.setattr(aside, "ASIDE_FROM_ARCS", 0)
+
+    seen_solving: list[int] = []
 
     def progress(message: str) -> None:
         if message.startswith("matching supporters"):
+            seen_solving.extend(solving_aside())
             raise RuntimeError("the shelter data went away")
 
     with pytest.raises(RuntimeError, match="the shelter data went away"):
@@ -98,9 +121,8 @@ def test_a_run_failing_while_solving_aside_leaves_no_process_and_no_plan(town, m
 
     assert PlanRun.objects.get().status == RunStatus.FAILED
     assert not SupporterAssignment.objects.exists()
-    for child in multiprocessing.active_children():
-        child.join(timeout=10)
-    assert not multiprocessing.active_children()
+    assert seen_solving  # the solve was under way in its own process
+    assert not solving_aside()  # and was stopped with the run
 
 
 def test_a_city_that_turns_the_second_process_off_solves_here(monkeypatch):
