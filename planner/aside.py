@@ -55,6 +55,11 @@ class Pending:
         self._writer = threading.Thread(target=_send, args=(problem, stdin), daemon=True)
         self._writer.start()
 
+    @property
+    def solved_here(self) -> bool:
+        """Solved in this process already (nothing to wait for)."""
+        return self._process is None
+
     def result(self) -> Solution:
         if self._solution is None:
             process, writer = self._process, self._writer

@@ -133,9 +133,12 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
         clock.lap("candidates")
         stage(RunStage.SUPPORTERS)
         say(f"{len(supporter_arcs):,} person-supporter pairs in reach; matching")
-        # At city scale the supporter solve runs in another process while this one chooses
-        # shelters (and walks the streets); "supporters" is then the time left to wait for it.
+        # With SASAEAI_PLAN_SOLVE_ASIDE, at city scale, the supporter solve runs in another
+        # process while this one chooses shelters (and walks the streets); its lap is then the
+        # time left to wait for it. Otherwise it is solved here, first.
         under_way = _start_supporters(candidates, tables, inputs)
+        if under_way.solving.solved_here:
+            clock.lap("supporters")
         try:
             stage(RunStage.SHELTERS)
             say("matching supporters; sending people to shelters")
@@ -145,7 +148,8 @@ def _plan(run: PlanRun, inputs: PlanInputs, stage: saving.StageReporter, say: Pr
                 shelter_plan = _plan_shelters(candidates, tables, inputs, walks)
                 clock.lap("shelters")
                 supporter_plan = under_way.finish()
-                clock.lap("supporters")
+                if not under_way.solving.solved_here:
+                    clock.lap("supporters")
                 stage(RunStage.GAPS)
                 reasons, routes = _gaps(
                     candidates, supporter_plan, shelter_plan, tables, policy, walks, clock
