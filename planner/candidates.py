@@ -221,9 +221,7 @@ class PlanningTables:
 
     def supporters(self, away: list[int], rejected: list[tuple[int, int]]) -> Targets:
         """Supporters who are active, available in the slot and not away."""
-        fields = ", ".join(
-            sorted({f for r in eligibility.CAPABILITY_RULES.values() for f in r.fields})
-        )
+        fields = ", ".join(eligibility.CAPABILITY_FIELDS)
         open_ids, params = eligibility.ids_sql(
             eligibility.supporters_open(self.scenario.slot, away)
         )
@@ -253,7 +251,7 @@ class PlanningTables:
     def supporter_arcs(self) -> Arcs:
         """Every person-supporter pair within reach that the rules allow (planning.md 1-5),
         in order of person then supporter."""
-        fields = sorted({f for r in eligibility.CAPABILITY_RULES.values() for f in r.fields})
+        fields = eligibility.CAPABILITY_FIELDS
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT coalesce(person_id, 0), {', '.join(fields)} FROM {self.supporter} "

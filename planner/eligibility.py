@@ -7,6 +7,7 @@ registry's named querysets, turned into SQL here so that no filter is typed agai
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
@@ -46,6 +47,10 @@ CAPABILITY_RULES: Mapping[str, CapabilityRule] = {
         Refusal(gettext_noop("the supporter can neither carry the person nor drive")),
     ),
 }
+# Every supporter field some need asks for: the columns the candidate search reads.
+CAPABILITY_FIELDS: tuple[str, ...] = tuple(
+    sorted({field for rule in CAPABILITY_RULES.values() for field in rule.fields})
+)
 SELF_REFUSAL = Refusal(gettext_noop("the supporter is the person themselves"))
 
 
@@ -142,16 +147,26 @@ class SupporterPairs:
     offers: Mapping[str, npt.NDArray[np.bool_]]  # per capability field, per supporter index
     rejected: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # (person, supporter) indexes
 
+    @cached_property
+    def _need(self) -> npt.NDArray[np.int8]:
+        """Per person index: 0 for no particular need, else k for the k-th rule's need."""
+        needs_list = [None, *CAPABILITY_RULES]
+        return np.array([needs_list.index(c) for c in self.capability], dtype=np.int8)
+
+    @cached_property
+    def _meets(self) -> npt.NDArray[np.bool_]:
+        """Row k: which supporters meet need k (row 0: no particular need, everyone)."""
+        meets = np.ones((len(CAPABILITY_RULES) + 1, len(self.supporter_person_ids)), dtype=bool)
+        for k, rule in enumerate(CAPABILITY_RULES.values(), start=1):
+            meets[k] = np.logical_or.reduce([self.offers[field] for field in rule.fields])
+        return meets
+
     def allowed(
         self, person: npt.NDArray[np.int64], supporter: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.bool_]:
-        needs_list = [None, *CAPABILITY_RULES]
-        need = np.array([needs_list.index(c) for c in self.capability], dtype=np.int8)
-        # Row k: which supporters meet need k (row 0: no particular need, everyone).
-        meets = np.ones((len(needs_list), len(self.supporter_person_ids)), dtype=bool)
-        for k, rule in enumerate(CAPABILITY_RULES.values(), start=1):
-            meets[k] = np.logical_or.reduce([self.offers[field] for field in rule.fields])
-        ok = meets[need[person], supporter]
+        """Of these pairs, those the rules allow (called once per block of people: what
+        depends on the people and supporters alone is worked out once)."""
+        ok = self._meets[self._need[person], supporter]
         ok &= self.supporter_person_ids[supporter] != self.person_ids[person]
         declined_person, declined_supporter = self.rejected
         if len(declined_person):
