@@ -61,28 +61,20 @@ class RosterRow:
 
 def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[RosterRow]:
     """The people of the neighbourhood the user may see, with their status in the run."""
-    people = visible_people(user, area)
+    # One query: each person's plan and helpers are found through the run's (run, person)
+    # indexes, where joins by neighbourhood read the whole city's run.
+    helpers: Any = Value(None, output_field=CharField())
     if run:
-        # One query: each person's plan and helpers are found through the run's (run, person)
-        # indexes, where joins by neighbourhood read the whole city's run.
-        plan = PersonPlan.objects.filter(run=run, person=OuterRef("pk"))
-        helpers = (
+        helpers = ArraySubquery(
             SupporterAssignment.objects.filter(run=run, person=OuterRef("pk"))
             .exclude(state=AssignmentState.REJECTED)
             .order_by("distance_m", "pk")
             .values("supporter__name")
         )
-        people = people.annotate(
-            plan_status=Subquery(plan.values("status")),
-            plan_reasons=Subquery(plan.values("reasons")),
-            helper_names=ArraySubquery(helpers),
-        )
-    else:
-        people = people.annotate(
-            plan_status=Value(None, output_field=CharField()),
-            plan_reasons=Value(None, output_field=CharField()),
-            helper_names=Value(None, output_field=CharField()),
-        )
+    people = visible_people(user, area).annotate(
+        **_of_their_plan(run, plan_status="status", plan_reasons="reasons"),
+        helper_names=helpers,
+    )
     found = {
         pk: (ListedPerson(pk, external_id, name, address), status, reasons, names)
         for pk, external_id, name, address, status, reasons, names in people.values_list(
@@ -94,6 +86,15 @@ def roster(user: Any, area: Neighbourhood, run: PlanRun | None) -> list[RosterRo
         status, reasons, names = found[person.pk][1:]
         rows.append(RosterRow(person, status or "", list(reasons or []), list(names or [])))
     return rows
+
+
+def _of_their_plan(run: PlanRun | None, **columns: str) -> dict[str, Any]:
+    """Annotations reading these columns of each person's plan in the run (found by the
+    run's (run, person) index), named as given; nulls when there is no run."""
+    if not run:
+        return {name: Value(None, output_field=CharField()) for name in columns}
+    plan = PersonPlan.objects.filter(run=run, person=OuterRef("pk"))
+    return {name: Subquery(plan.values(column)) for name, column in columns.items()}
 
 
 def visible_people(user: Any, area: Neighbourhood) -> QuerySet[Person]:
@@ -119,12 +120,9 @@ def map_features(
     features: list[dict[str, Any]] = [_feature(area.geom, {"type": "area", "name": area.name})]
     for level, part in HazardArea.objects.clipped_to(hazard, envelope):
         features.append(_feature(part, {"type": "hazard", "level": level}))
-    people = visible_people(user, area).annotate(x=_lon(), y=_lat())
-    if run:
-        plan = PersonPlan.objects.filter(run=run, person=OuterRef("pk"))
-        people = people.annotate(plan_status=Subquery(plan.values("status")))
-    else:
-        people = people.annotate(plan_status=Value(None, output_field=CharField()))
+    people = visible_people(user, area).annotate(
+        x=_lon(), y=_lat(), **_of_their_plan(run, plan_status="status")
+    )
     person_url = person_url_maker()
     query = f"?{person_query}" if person_query else ""
     shown = []
